@@ -1,0 +1,56 @@
+# dl-interview-explained — every command sets up what it needs first.
+#   make serve       live-reloading site at http://127.0.0.1:8000
+#   make test        the whole test suite (strict build, links, math, code, browser tests)
+#   make check-fast  strict build + the fast tests (no browser), under a minute
+#   make build       strict build into site/
+#   make bench       build and page-weight figures (prints a table, writes bench/results/)
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup serve build test check-fast bench browser clean clean-env
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+# Debian's chromium for the browser tests (no downloaded browsers); installed when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: sudo apt-get install -y chromium"; exit 1; fi; }
+
+serve: setup
+	$(VENV)/bin/mkdocs serve --strict --livereload -a 127.0.0.1:8000
+
+build: setup
+	$(VENV)/bin/mkdocs build --strict
+
+TEST_SITE := .cache/test-site
+
+test: setup browser
+	$(VENV)/bin/mkdocs build --strict --site-dir $(TEST_SITE)
+	SITE_DIR=$(TEST_SITE) $(PY) -m pytest -n 2
+
+check-fast: setup
+	$(VENV)/bin/mkdocs build --strict --site-dir $(TEST_SITE)
+	SITE_DIR=$(TEST_SITE) $(PY) -m pytest -m "not slow and not browser" -q -n 2
+
+bench: setup browser
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf site .cache
+clean-env: clean
+	rm -rf $(VENV) node_modules

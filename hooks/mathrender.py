@@ -1,0 +1,219 @@
+"""Build-time KaTeX rendering: pure helpers plus one long-lived batched renderer.
+
+pymdownx.arithmatex (generic mode) turns ``$..$`` into ``<span class="arithmatex">\\(..\\)</span>`` and
+``$$..$$`` into ``<div class="arithmatex">\\[..\\]</div>``. ``find_formulas`` extracts them,
+``render_html`` replaces them with KaTeX HTML+MathML produced by one Node process
+(``katex-render.js``) that serves every page of a build, and of every rebuild under
+``mkdocs serve``. Results are memoised in memory and in a JSON file on disk, keyed by the
+KaTeX version, so an unchanged formula is never rendered twice.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KATEX_DIR = ROOT / "node_modules" / "katex"
+SCRIPT = Path(__file__).resolve().parent / "katex-render.js"
+CACHE_DIR = ROOT / ".cache" / "katex"
+
+# arithmatex generic output; the TeX inside is HTML-escaped.
+FORMULA_RE = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>', re.S
+)
+
+
+class MathError(Exception):
+    """A formula that KaTeX cannot parse."""
+
+    def __init__(self, tex: str, message: str):
+        super().__init__(f"{message}\n    formula: {tex}")
+        self.tex = tex
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Formula:
+    start: int
+    end: int
+    tex: str
+    display: bool
+
+
+def find_formulas(content: str) -> list[Formula]:
+    """All arithmatex formulas in rendered page HTML, in document order."""
+    found = []
+    for m in FORMULA_RE.finditer(content):
+        body = html.unescape(m.group("body")).strip()
+        if body.startswith("\\(") and body.endswith("\\)"):
+            tex, display = body[2:-2], False
+        elif body.startswith("\\[") and body.endswith("\\]"):
+            tex, display = body[2:-2], True
+        else:  # not produced by arithmatex generic mode; leave alone
+            continue
+        found.append(Formula(m.start(), m.end(), tex.strip(), display))
+    return found
+
+
+def katex_version() -> str:
+    return json.loads((KATEX_DIR / "package.json").read_text())["version"]
+
+
+class KatexRenderer:
+    """One Node process rendering batches of formulas; memo + disk cache."""
+
+    def __init__(self, cache_dir: Path = CACHE_DIR):
+        if not (KATEX_DIR / "package.json").exists():
+            raise RuntimeError(
+                "KaTeX is not installed (node_modules/katex missing): run `make setup` or `npm ci`."
+            )
+        self.version = katex_version()
+        self.cache_path = cache_dir / f"katex-{self.version}.json"
+        self.cache: dict[str, str] = {}
+        if self.cache_path.exists():
+            try:
+                self.cache = json.loads(self.cache_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.cache = {}
+        self._dirty = False
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self.rendered = 0  # formulas actually sent to KaTeX (cache misses)
+        self.processes_started = 0
+
+    @staticmethod
+    def key(tex: str, display: bool) -> str:
+        return hashlib.sha1(f"{int(display)}\x00{tex}".encode()).hexdigest()
+
+    def _process(self) -> subprocess.Popen:
+        if self._proc is None or self._proc.poll() is not None:
+            node = shutil.which("node")
+            if node is None:
+                raise RuntimeError("node is required to render formulas at build time")
+            self._proc = subprocess.Popen(
+                [node, str(SCRIPT)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=ROOT,
+                text=True,
+                encoding="utf-8",
+            )
+            self.processes_started += 1
+        return self._proc
+
+    def render_many(self, items: list[tuple[str, bool]]) -> list[str | MathError]:
+        """Render formulas; returns HTML strings, or MathError for unparsable ones."""
+        results: list[str | MathError | None] = [None] * len(items)
+        missing: list[int] = []
+        for i, (tex, display) in enumerate(items):
+            hit = self.cache.get(self.key(tex, display))
+            if hit is not None:
+                results[i] = hit
+            else:
+                missing.append(i)
+        if missing:
+            with self._lock:
+                proc = self._process()
+                batch = [[items[i][0], items[i][1]] for i in missing]
+                proc.stdin.write(json.dumps(batch, ensure_ascii=False) + "\n")
+                proc.stdin.flush()
+                line = proc.stdout.readline()
+            if not line:
+                raise RuntimeError("the KaTeX renderer exited unexpectedly")
+            answer = json.loads(line)
+            if isinstance(answer, dict):
+                raise RuntimeError(f"KaTeX renderer failed: {answer}")
+            self.rendered += len(missing)
+            for i, res in zip(missing, answer):
+                tex, display = items[i]
+                if "html" in res:
+                    results[i] = res["html"]
+                    self.cache[self.key(tex, display)] = res["html"]
+                    self._dirty = True
+                else:
+                    results[i] = MathError(tex, res["error"])
+        return results  # type: ignore[return-value]
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.cache, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.cache_path)
+        self._dirty = False
+
+    def close(self) -> None:
+        self.save()
+        if self._proc is not None:
+            if self._proc.stdin:
+                self._proc.stdin.close()
+            self._proc.wait(timeout=10)
+            self._proc = None
+
+
+_renderer: KatexRenderer | None = None
+
+
+def renderer() -> KatexRenderer:
+    """The process-wide renderer (survives hook reloads under `mkdocs serve`)."""
+    global _renderer
+    if _renderer is None:
+        _renderer = KatexRenderer()
+        atexit.register(_renderer.close)
+    return _renderer
+
+
+def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
+    """Replace every arithmatex formula in ``content`` by KaTeX output.
+
+    Returns (new_content, number_of_formulas, errors)."""
+    formulas = find_formulas(content)
+    if not formulas:
+        return content, 0, []
+    render = render or renderer().render_many
+    results = render([(f.tex, f.display) for f in formulas])
+    out, pos, errors = [], 0, []
+    for f, res in zip(formulas, results):
+        out.append(content[pos : f.start])
+        if isinstance(res, MathError):
+            errors.append(res)
+            out.append(content[f.start : f.end])
+        else:
+            # A dedicated wrapper element with data-search-exclude keeps KaTeX markup out
+            # of the search index: Material's indexer compares elements by tag name, so
+            # the wrapper must not be a <span> or <div> (KaTeX nests those).
+            kind = "display" if f.display else "inline"
+            out.append(f'<katex-math class="{kind}" data-search-exclude="math">{res}</katex-math>')
+        pos = f.end
+    out.append(content[pos:])
+    return "".join(out), len(formulas), errors
+
+
+WOFF2_SRC_RE = re.compile(r"src:\s*url\((fonts/[^)]+\.woff2)\)\s*format\(\"woff2\"\)[^;}]*")
+
+
+def woff2_only_css(css: str) -> str:
+    """KaTeX's CSS lists woff2, woff and ttf sources; we ship woff2 only."""
+    return WOFF2_SRC_RE.sub(lambda m: f'src:url({m.group(1)}) format("woff2")', css)
+
+
+def install_assets(site_dir: str | Path) -> Path:
+    """Copy KaTeX CSS (woff2 sources only) and woff2 fonts into site_dir/assets/katex."""
+    dest = Path(site_dir) / "assets" / "katex"
+    (dest / "fonts").mkdir(parents=True, exist_ok=True)
+    css = (KATEX_DIR / "dist" / "katex.min.css").read_text(encoding="utf-8")
+    (dest / "katex.min.css").write_text(woff2_only_css(css), encoding="utf-8")
+    for font in (KATEX_DIR / "dist" / "fonts").glob("*.woff2"):
+        shutil.copyfile(font, dest / "fonts" / font.name)
+    return dest

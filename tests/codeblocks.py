@@ -1,0 +1,79 @@
+"""Runnable code blocks in the docs: every ```{.python .runnable} fence is executed.
+
+A block passes when it exits with status 0 (its ``assert``s hold). Usage:
+``python tests/codeblocks.py [FILES...]`` (default: every page under docs/).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\{(?P<attrs>[^}]*)\}[ \t]*$")
+
+
+@dataclass
+class Block:
+    path: Path
+    line: int  # 1-based line of the opening fence
+    code: str
+
+    @property
+    def label(self) -> str:
+        try:
+            rel = self.path.relative_to(DOCS.parent)
+        except ValueError:
+            rel = self.path
+        return f"{rel.as_posix()}:{self.line}"
+
+
+def runnable_blocks(path: Path) -> list[Block]:
+    """Fenced blocks whose attributes include both .python and .runnable."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blocks, i = [], 0
+    while i < len(lines):
+        m = FENCE_RE.match(lines[i])
+        if m and {".python", ".runnable"} <= set(m.group("attrs").split()):
+            indent, fence = m.group("indent"), m.group("fence")
+            body, j = [], i + 1
+            while j < len(lines) and not lines[j].strip().startswith(fence):
+                body.append(lines[j][len(indent):] if lines[j].startswith(indent) else lines[j])
+                j += 1
+            if j >= len(lines):
+                raise ValueError(f"{path}:{i + 1}: runnable code block is never closed")
+            blocks.append(Block(path, i + 1, "\n".join(body) + "\n"))
+            i = j
+        i += 1
+    return blocks
+
+
+def run_block(block: Block, timeout: float = 60) -> tuple[bool, str]:
+    """Run one block in a fresh interpreter; returns (passed, output)."""
+    try:
+        r = subprocess.run([sys.executable, "-c", block.code], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, f"{block.label}: timed out after {timeout} s"
+    out = (r.stdout + r.stderr).strip()
+    if r.returncode != 0:
+        return False, f"{block.label}: code block failed (exit {r.returncode}):\n{out}"
+    return True, out
+
+
+def all_blocks(paths=None) -> list[Block]:
+    paths = paths or sorted(DOCS.rglob("*.md"))
+    return [b for p in paths for b in runnable_blocks(Path(p))]
+
+
+if __name__ == "__main__":
+    failed = 0
+    for b in all_blocks([Path(p) for p in sys.argv[1:]] or None):
+        ok, out = run_block(b)
+        print(("PASS " if ok else "FAIL ") + b.label)
+        if not ok:
+            print(out)
+            failed += 1
+    sys.exit(1 if failed else 0)

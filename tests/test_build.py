@@ -1,0 +1,95 @@
+"""The built site: both languages, language switcher, per-language metadata."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from conftest import ROOT
+
+
+def pages(site):
+    """Chinese pages (relative paths) of the built site, excluding the English tree."""
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("index.html")
+        if not p.relative_to(site).as_posix().startswith(("en/", "assets/", "search/"))
+    )
+
+
+def doc(path):
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def test_both_languages_built_with_html_lang(site):
+    zh, en = doc(site / "index.html"), doc(site / "en" / "index.html")
+    assert zh.get("lang") == "zh"
+    assert en.get("lang") == "en"
+    assert "深度学习面试题详解" in zh.findtext(".//title")
+    assert "Deep Learning Interview Questions Explained" in en.findtext(".//title")
+    assert zh.xpath('//meta[@name="description"]/@content')[0].startswith("逐题讲透")
+    assert en.xpath('//meta[@name="description"]/@content')[0].startswith("A question-by-question")
+
+
+def test_every_page_exists_in_both_languages(site):
+    zh_pages = pages(site)
+    assert len(zh_pages) >= 2
+    for rel in zh_pages:
+        assert (site / "en" / rel).exists(), f"{rel} has no English build"
+    en_pages = sorted(p.relative_to(site / "en").as_posix() for p in (site / "en").rglob("index.html"))
+    assert set(en_pages) == set(zh_pages)
+
+
+def test_language_switcher_leads_to_the_same_page(site):
+    for rel in pages(site):
+        for lang_dir, other_dir, other_lang in (("", "en/", "en"), ("en/", "", "zh")):
+            page = site / lang_dir / rel
+            links = doc(page).xpath(f'//a[contains(@class,"md-select__link")][@hreflang="{other_lang}"]/@href')
+            assert links, f"{lang_dir}{rel}: no switcher link to {other_lang}"
+            target = (page.parent / links[0]).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            expected = (site / other_dir / rel).resolve()
+            assert target == expected, f"{lang_dir}{rel}: switcher goes to {target}, expected {expected}"
+
+
+def test_no_alternate_links_that_make_material_fetch_missing_sitemaps(site):
+    # Material fetches <alternate>/sitemap.xml for every <link rel=alternate>: none are left,
+    # the hreflang alternates live in sitemap.xml; the English search base has its sitemap.
+    for rel in pages(site):
+        for page in (site / rel, site / "en" / rel):
+            assert not doc(page).xpath('//head/link[@rel="alternate"][@hreflang]'), page
+    assert (site / "en" / "sitemap.xml").exists()
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'hreflang="en"' in sitemap and 'hreflang="zh"' in sitemap
+
+
+def test_theme_features(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "content.code.copy" in html
+    assert 'data-md-color-media="(prefers-color-scheme)"' in html  # follows the system by default
+    assert "__md_scope" in html
+
+
+def test_question_pages_have_edit_link_and_number_in_title(site):
+    qs = sorted((site / "questions").glob("*/index.html"))
+    assert qs, "no question pages were built"
+    for q in qs:
+        d = doc(q)
+        h1 = d.xpath("//article//h1")[0].text_content()
+        assert h1.split(".")[0].strip().isdigit(), f"{q}: title '{h1}' lacks its number"
+        edit = d.xpath('//a[contains(@class,"md-content__button")]/@href')
+        assert edit and edit[0].startswith("https://github.com/") and edit[0].endswith(".zh.md")
+
+
+def test_config_is_strict_with_link_validation():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    cfg = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    assert cfg["strict"] is True
+    assert cfg["validation"]["links"]["not_found"] == "warn"
+    assert cfg["validation"]["links"]["anchors"] == "warn"

@@ -1,0 +1,39 @@
+"""Every runnable Python block in the docs runs and its asserts hold."""
+
+from __future__ import annotations
+
+import pytest
+
+import codeblocks
+
+BLOCKS = codeblocks.all_blocks()
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[b.label for b in BLOCKS])
+def test_runnable_block_passes(block):
+    ok, out = codeblocks.run_block(block)
+    assert ok, out
+    assert "assert" in block.code, f"{block.label}: a runnable block must prove its point with assert"
+
+
+def test_every_question_page_has_exactly_one_runnable_block():
+    pages = sorted(codeblocks.DOCS.glob("questions/[0-9][0-9]-*.md"))
+    assert pages
+    for p in pages:
+        assert len(codeblocks.runnable_blocks(p)) == 1, f"{p.name}: expected one runnable code block"
+
+
+def test_failing_block_is_reported_with_file_and_line(tmp_path):
+    page = tmp_path / "bad.md"
+    page.write_text("# t\n\ntext\n\n```{.python .runnable}\nx = 1\nassert x == 2, 'planted'\n```\n")
+    [block] = codeblocks.runnable_blocks(page)
+    ok, out = codeblocks.run_block(block)
+    assert not ok
+    assert "bad.md:5" in out and "planted" in out
+
+
+def test_non_runnable_blocks_are_not_collected(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("```python\nraise SystemExit(1)\n```\n\n    ```{.python .runnable}\n    assert True\n    ```\n")
+    blocks = codeblocks.runnable_blocks(page)
+    assert len(blocks) == 1 and blocks[0].code.strip() == "assert True"

@@ -1,0 +1,96 @@
+"""Build-time KaTeX: formulas rendered, nothing raw left, bad LaTeX fails the build."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import pytest
+
+import mathrender
+from conftest import build
+
+
+def test_find_formulas_inline_and_display():
+    html = '<p>a <span class="arithmatex">\\(x &lt; y\\)</span></p><div class="arithmatex">\\[\\frac{1}{2}\\]</div>'
+    fs = mathrender.find_formulas(html)
+    assert [(f.tex, f.display) for f in fs] == [("x < y", False), ("\\frac{1}{2}", True)]
+
+
+def test_render_html_replaces_formulas_and_reports_errors():
+    html = '<p><span class="arithmatex">\\(a^2\\)</span> <span class="arithmatex">\\(\\frac{1}{\\)</span></p>'
+    out, n, errors = mathrender.render_html(html)
+    assert n == 2
+    assert 'class="katex"' in out and "<math" in out  # HTML + MathML for screen readers
+    assert len(errors) == 1 and errors[0].tex == "\\frac{1}{"
+
+
+def test_renderer_batches_and_caches(tmp_path):
+    r = mathrender.KatexRenderer(cache_dir=tmp_path)
+    first = r.render_many([("x_1", False), ("x_2", True), ("\\alpha", False)])
+    assert r.rendered == 3 and r.processes_started == 1
+    again = r.render_many([("x_1", False), ("x_2", True)])
+    assert r.rendered == 3, "cached formulas must not be rendered again"
+    assert again == first[:2]
+    r.close()
+    r2 = mathrender.KatexRenderer(cache_dir=tmp_path)  # disk cache survives (mkdocs serve rebuilds)
+    r2.render_many([("x_1", False)])
+    assert r2.rendered == 0 and r2.processes_started == 0
+    r2.close()
+
+
+def test_chinese_outside_text_is_an_error():
+    [res] = mathrender.renderer().render_many([("损失 = 1", False)])
+    assert isinstance(res, mathrender.MathError)
+    [ok] = mathrender.renderer().render_many([("\\text{损失} = 1", False)])
+    assert isinstance(ok, str)
+
+
+def test_css_keeps_only_woff2_sources():
+    css = (mathrender.KATEX_DIR / "dist" / "katex.min.css").read_text()
+    slim = mathrender.woff2_only_css(css)
+    assert ".woff)" not in slim and ".ttf)" not in slim
+    assert slim.count(".woff2)") == css.count(".woff2)") > 10
+
+
+def test_no_raw_tex_left_and_formulas_rendered(site):
+    pages_with_math = 0
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert 'class="arithmatex"' not in html, f"{page}: unrendered formula"
+        d = lxml.html.fromstring(html)
+        for bad in d.xpath('//*[contains(@class,"katex-error")]'):
+            pytest.fail(f"{page}: KaTeX error element {bad.text_content()[:80]}")
+        article = d.xpath("//article")
+        if not article:
+            continue
+        # visible text outside code and rendered math holds no TeX
+        for el in article[0].xpath('.//pre | .//code | .//*[contains(@class,"katex-mathml")]'):
+            el.drop_tree()
+        text = article[0].text_content()
+        assert not re.search(r"\\(frac|sum|mathbf|left|right|partial)\b|\$\$|\\\(|\\\[", text), f"{page}: raw TeX on screen"
+        if d.xpath('//*[contains(@class,"katex")]'):
+            pages_with_math += 1
+            assert d.xpath('//link[contains(@href,"assets/katex/katex.min.css")]'), f"{page}: no KaTeX stylesheet"
+        assert not d.xpath('//script[contains(@src,"katex")]'), f"{page}: ships math JavaScript"
+    assert pages_with_math >= 2
+    assert list((site / "assets" / "katex" / "fonts").glob("*.woff2"))
+    assert not list((site / "assets" / "katex" / "fonts").glob("*.ttf"))
+
+
+def test_search_index_has_no_katex_markup(site):
+    for index in (site / "search" / "search_index.json", site / "en" / "search" / "search_index.json"):
+        text = index.read_text(encoding="utf-8")
+        assert "katex" not in text and "mathml" not in text.lower() and "\\frac" not in text
+
+
+def test_invalid_formula_fails_build_naming_page_and_formula(make_project):
+    proj = make_project()
+    page = proj / "docs" / "questions" / "01-test.en.md"
+    page.write_text(page.read_text() + "\nBroken: $\\frac{1}{$ here.\n")
+    r = build(proj)
+    assert r.returncode != 0
+    out = r.stdout + r.stderr
+    assert "questions/01-test.en.md" in out
+    assert "\\frac{1}{" in out
+    assert not (proj / "site" / "en" / "questions" / "01-test" / "index.html").exists()

@@ -1,0 +1,45 @@
+"""Per-language search indexes with jieba-segmented Chinese."""
+
+from __future__ import annotations
+
+import json
+
+import search_i18n
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_split_index_unit():
+    merged = {"config": {"lang": ["zh", "en"], "separator": "x", "pipeline": ["stemmer"], "fields": {}},
+              "docs": [{"location": "", "title": "首页", "text": ""},
+                       {"location": "questions/05-relu/", "title": "ReLU", "text": ""},
+                       {"location": "en/", "title": "Home", "text": ""},
+                       {"location": "en/questions/05-relu/#code", "title": "Code", "text": ""}]}
+    parts = search_i18n.split_index(merged)
+    assert [d["location"] for d in parts["zh"]["docs"]] == ["", "questions/05-relu/"]
+    assert [d["location"] for d in parts["en"]["docs"]] == ["", "questions/05-relu/#code"]
+    assert parts["zh"]["config"]["pipeline"] == []  # no stemmer: English terms stay findable
+    assert parts["en"]["config"]["lang"] == ["en"]
+
+
+def test_each_language_has_its_own_index(site):
+    zh = load(site / "search" / "search_index.json")
+    en = load(site / "en" / "search" / "search_index.json")
+    assert zh["docs"] and en["docs"]
+    assert not any(d["location"].startswith("en/") for d in zh["docs"])
+    # English entries are relative to /en/, where English pages point Material's search base
+    assert all((site / "en" / d["location"].split("#")[0] / "index.html").exists() or d["location"] == ""
+               for d in en["docs"])
+    cjk = lambda s: any("\u4e00" <= ch <= "\u9fff" for ch in s)  # noqa: E731
+    assert sum(cjk(d["title"] + d["text"]) for d in zh["docs"]) > len(zh["docs"]) / 2
+    assert sum(cjk(d["title"]) for d in en["docs"]) == 0
+
+
+def test_chinese_text_is_segmented(site):
+    zh = load(site / "search" / "search_index.json")
+    text = "".join(d["text"] for d in zh["docs"])
+    assert "\u200b" in text  # jieba word boundaries
+    tokens = set(text.replace("\u200b", " ").split())
+    assert "深度学习" in tokens or "学习" in tokens
