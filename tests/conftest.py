@@ -84,6 +84,7 @@ def make_project(tmp_path):
         (docs / "questions").mkdir(parents=True)
         shutil.copy(ROOT / "docs" / "concepts.yml", docs / "concepts.yml")
         shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+        shutil.copytree(ROOT / "docs" / "concepts", docs / "concepts")
         for lang in ("zh", "en"):
             (docs / f"index.{lang}.md").write_text(f"# Home {lang}\n", encoding="utf-8")
             (docs / "questions" / f"01-test.{lang}.md").write_text(MINIMAL_QUESTION[lang], encoding="utf-8")
