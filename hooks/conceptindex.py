@@ -172,7 +172,7 @@ def sort_key(name: str, lang: str) -> tuple:
 def group_letter(name: str, lang: str) -> str:
     key = sort_key(name, lang)[0]
     first = key[:1].upper()
-    return first if "A" <= first <= "Z" else "#"
+    return first if "A" <= first <= "Z" else "0-9" if first.isdigit() else "Other"
 
 
 def group_concepts(g: glossary_mod.Glossary, lang: str) -> list[tuple[str, list[glossary_mod.Concept]]]:
@@ -180,7 +180,7 @@ def group_concepts(g: glossary_mod.Glossary, lang: str) -> list[tuple[str, list[
     groups: dict[str, list] = {}
     for c in items:
         groups.setdefault(group_letter(c.names[lang], lang), []).append(c)
-    return sorted(groups.items(), key=lambda kv: ("~" if kv[0] == "#" else kv[0]))
+    return sorted(groups.items(), key=lambda kv: (len(kv[0]) > 1, kv[0]))  # A–Z, then 0-9, Other
 
 
 # --- first-mention links in rendered HTML ---------------------------------------------------

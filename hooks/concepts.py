@@ -79,10 +79,9 @@ def index_markdown(lang: str) -> str:
     g, use, L = _state["glossary"], _state["usage"], LABELS[lang]
     other = "en" if lang == "zh" else "zh"
     groups = ci.group_concepts(g, lang)
-    lines = [" · ".join(f"[{letter}](#letter-{'other' if letter == '#' else letter.lower()})" for letter, _ in groups), ""]
+    lines = [" · ".join(f"[{letter}](#letter-{letter.lower()})" for letter, _ in groups), ""]
     for letter, concepts in groups:
-        anchor = "other" if letter == "#" else letter.lower()
-        lines += [f"## {letter} {{#letter-{anchor}}}", ""]
+        lines += [f"## {letter} {{#letter-{letter.lower()}}}", ""]
         for c in concepts:
             lines += [f"### {c.names[lang]} {{#{c.id}}}", ""]
             shown = {c.names[lang].casefold(), c.names[other].casefold()}

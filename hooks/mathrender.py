@@ -194,7 +194,8 @@ def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
             # of the search index: Material's indexer compares elements by tag name, so
             # the wrapper must not be a <span> or <div> (KaTeX nests those).
             kind = "display" if f.display else "inline"
-            out.append(f'<katex-math class="{kind}" data-search-exclude="math">{res}</katex-math>')
+            tab = ' tabindex="0"' if f.display else ""  # wide display math scrolls: keyboard-reachable
+            out.append(f'<katex-math class="{kind}"{tab} data-search-exclude="math">{res}</katex-math>')
         pos = f.end
     out.append(content[pos:])
     return "".join(out), len(formulas), errors

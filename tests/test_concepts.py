@@ -106,10 +106,11 @@ def test_chinese_sorted_by_pinyin_english_a_to_z():
     assert zh.index("表示学习") < zh.index("步长") < zh.index("残差连接") < zh.index("池化")
     assert zh.index("批归一化") < zh.index("嵌入") < zh.index("全连接层")
     letters = [letter for letter, _ in ci.group_concepts(G, "zh")]
-    assert letters == sorted(letters, key=lambda x: "~" if x == "#" else x)
+    assert letters == sorted(letters, key=lambda x: (len(x) > 1, x))
+    assert ci.group_letter("1×1 卷积", "zh") == "0-9"
     assert ci.group_letter("卷积", "zh") == "J" and ci.group_letter("ReLU", "zh") == "R"
     en = [c.names["en"] for _, cs in ci.group_concepts(G, "en") for c in cs]
-    assert en == sorted(en, key=lambda n: (not n[0].isalpha(), n.casefold()))  # A-Z, then "#"
+    assert en == sorted(en, key=lambda n: (not n[0].isalpha(), n.casefold()))  # A-Z, then 0-9
 
 
 def test_rank_related_by_shared_concepts():

@@ -1,0 +1,120 @@
+"""Benchmark: build time, hook cost and first-load page weight. Prints a table, writes
+bench/results/bench.json. Figures only; nothing here passes or fails.
+
+  python bench/bench.py [--runs N] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+RESULTS = ROOT / "bench" / "results"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+PAGES = ["", "questions/05-relu/", "questions/06-stride-padding/", "questions/17-batch-normalization/"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def timed_build(config: Path, site: Path) -> float:
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
+                       cwd=config.parent, env=ENV, capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(f"build failed:\n{r.stdout}\n{r.stderr}")
+    return time.perf_counter() - t0
+
+
+def config_without(hook: str, tmp: Path) -> Path:
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace(f"  - hooks/{hook}\n", "")
+    text = text.replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
+    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    text = re.sub(r"  - hooks/", f"  - {ROOT}/hooks/", text)
+    cfg = tmp / "mkdocs.yml"
+    cfg.write_text(text, encoding="utf-8")
+    return cfg
+
+
+def measure_builds(runs: int, tmp: Path) -> dict:
+    site = tmp / "site"
+    shutil.rmtree(ROOT / ".cache" / "katex", ignore_errors=True)
+    cold = timed_build(ROOT / "mkdocs.yml", site)  # KaTeX cache empty
+    warm = [timed_build(ROOT / "mkdocs.yml", site) for _ in range(runs)]
+    no_concepts = [timed_build(config_without("concepts.py", tmp), tmp / "site2") for _ in range(runs)]
+    pages = len(list(site.rglob("index.html")))
+    full = statistics.median(warm)
+    base = statistics.median(no_concepts)
+    return {
+        "build_cold_s": round(cold, 3), "build_warm_median_s": round(full, 3), "runs": runs,
+        "pages_both_languages": pages, "per_page_ms": round(1000 * full / pages, 1),
+        "build_without_concept_hook_s": round(base, 3),
+        "concept_hook_share": round(max(full - base, 0.0) / full, 3),
+    }, site
+
+
+def measure_pages(site: Path) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    from siteserver import SiteServer
+
+    out = []
+    with SiteServer(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for lang in ("", "en/"):
+            for path in PAGES:
+                ctx = browser.new_context()
+                page = ctx.new_page()
+                reqs = []
+                page.on("requestfinished", lambda r: reqs.append(r))
+                page.goto(url + lang + path, wait_until="networkidle")
+                total, third = 0, 0
+                for r in reqs:
+                    s = r.sizes()
+                    total += s["responseBodySize"] + s["responseHeadersSize"]
+                    if not r.url.startswith(url):
+                        third += 1
+                html = next((r for r in reqs if r.url == url + lang + path), None)
+                out.append({"page": "/" + lang + path, "requests": len(reqs), "third_party_requests": third,
+                            "transferred_kb": round(total / 1024, 1),
+                            "html_kb": round(html.sizes()["responseBodySize"] / 1024, 1) if html else None,
+                            "html_raw_kb": round((site / lang / path / "index.html").stat().st_size / 1024, 1)})
+                ctx.close()
+        browser.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as t:
+        builds, site = measure_builds(args.runs, Path(t))
+        print("\nBuild (both languages)")
+        for k, v in builds.items():
+            print(f"  {k:32s} {v}")
+        pages = [] if args.no_browser else measure_pages(site)
+    if pages:
+        print("\nFirst load (gzip as served, headless Chromium)")
+        print(f"  {'page':44s} {'requests':>8s} {'KB transferred':>15s} {'HTML KB gz':>11s} {'HTML KB':>8s} {'3rd-party':>9s}")
+        for p in pages:
+            print(f"  {p['page']:44s} {p['requests']:8d} {p['transferred_kb']:15.1f} {p['html_kb'] or 0:11.1f} {p['html_raw_kb']:8.1f} {p['third_party_requests']:9d}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bench.json").write_text(json.dumps({"build": builds, "pages": pages}, indent=1), encoding="utf-8")
+    print(f"\nwritten: {(RESULTS / 'bench.json').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""Real-browser tests on the built site served on 127.0.0.1 (headless Debian chromium)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from browser import AXE, CHROMIUM_ARGS, chromium_path, search
+from siteserver import SiteServer
+
+pytestmark = pytest.mark.browser
+
+SEARCH_TABLE = [
+    # (language, query, acceptable question numbers among the first 5 distinct pages)
+    ("zh", "批归一化", {17}), ("zh", "步幅", {6}), ("zh", "梯度消失", {16, 25, 5, 26, 30}),
+    ("zh", "残差", {12, 11, 16, 22}), ("zh", "注意力", {13}), ("zh", "多任务学习", {14}),
+    ("zh", "跨模态", {15}), ("zh", "池化层", {8, 21, 27}), ("zh", "学习率衰减", {18}),
+    ("zh", "数据增强", {19}), ("zh", "正则化", {28}), ("zh", "反向传播", {25}),
+    ("zh", "权重初始化", {30}), ("zh", "卷积核", {24}), ("zh", "BN", {17}), ("zh", "ReLU", {5, 26}),
+    ("en", "batch normalization", {17}), ("en", "stride", {6}), ("en", "dead relu", {5}),
+    ("en", "vanishing gradient", {16, 25, 5, 26, 30}), ("en", "residual", {12, 11, 16, 22}),
+    ("en", "attention", {13}), ("en", "BN", {17}), ("en", "Kaiming", {30}), ("en", "dropout", {28}),
+    ("en", "data augmentation", {19}), ("en", "backpropagation", {25}), ("en", "im2col", {23}),
+    ("en", "MMoE", {14}), ("en", "CLIP", {15}),
+]
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    with SiteServer(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def question_paths(site):
+    return sorted(f"questions/{p.parent.name}/" for p in (site / "questions").glob("*/index.html"))
+
+
+def all_paths(site):
+    paths = ["", "concepts/"] + question_paths(site)
+    return [lang + p for lang in ("", "en/") for p in paths]
+
+
+def number_of(url: str) -> int | None:
+    m = re.search(r"/questions/(\d\d)-", url)
+    return int(m.group(1)) if m else None
+
+
+@pytest.mark.parametrize("lang, query, expected", SEARCH_TABLE, ids=[f"{l}:{q}" for l, q, _ in SEARCH_TABLE])
+def test_search_finds_the_page_in_the_right_language(served, browser, lang, query, expected):
+    page = browser.new_page()
+    prefix = "" if lang == "zh" else "en/"
+    page.goto(served + prefix)
+    results = search(page, query)
+    page.close()
+    assert results, f"no result for {query!r}"
+    for r in results:
+        assert ("/en/" in r) == (lang == "en"), f"{query!r} on the {lang} site returned {r}"
+    top = [number_of(r) for r in results[:5]]
+    assert expected & set(top), f"{query!r}: expected one of {sorted(expected)} in the first results, got {results[:5]}"
+
+
+def test_language_switcher_round_trip_on_every_question(served, browser, site):
+    page = browser.new_page()
+    for path in question_paths(site):
+        for here, there, lang in (("", "en/", "en"), ("en/", "", "zh")):
+            page.goto(served + here + path)
+            page.locator(".md-header__option .md-select").hover()
+            page.locator(f'.md-select__link[hreflang="{lang}"]').click()
+            page.wait_for_url(served + there + path)
+            assert page.evaluate("document.documentElement.lang") == lang
+    page.close()
+
+
+def test_every_page_loads_cleanly_with_rendered_math(served, browser, site):
+    problems = []
+    page = browser.new_page()
+    events = []
+    page.on("console", lambda m: m.type == "error" and events.append(f"console error: {m.text}"))
+    page.on("pageerror", lambda e: events.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: events.append(f"failed request: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and events.append(f"HTTP {r.status}: {r.url}"))
+    page.on("request", lambda r: not r.url.startswith((served, "data:", "blob:")) and events.append(f"third-party request: {r.url}"))
+    for path in all_paths(site):
+        events.clear()
+        page.goto(served + path, wait_until="networkidle")
+        text = page.inner_text("article")
+        if re.search(r"\$\$|\\frac|\\sum|\\mathbf|\\\(|\\\[", text):
+            events.append("raw TeX visible")
+        if path.split("/")[-2:-1] and "questions/" in path and page.locator("katex-math").count() == 0:
+            events.append("no rendered formula")
+        problems += [f"/{path}: {e}" for e in events]
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_mobile_has_no_horizontal_scroll_and_reachable_navigation(served, browser, site):
+    ctx = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    overflow = []
+    for path in all_paths(site):
+        page.goto(served + path)
+        sw, cw = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if sw > cw + 1:
+            overflow.append(f"/{path}: page is {sw}px wide in a {cw}px viewport")
+    assert not overflow, "\n".join(overflow)
+    page.goto(served + question_paths(site)[0])
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    link = page.locator(".md-nav--primary .md-nav__link").filter(has_text=re.compile(r"^\s*1\.")).first
+    link.wait_for(state="visible")
+    ctx.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation(served, browser, site, scheme):
+    ctx = browser.new_context(color_scheme=scheme)
+    page = ctx.new_page()
+    axe = AXE.read_text(encoding="utf-8")
+    problems = []
+    for path in all_paths(site):
+        page.goto(served + path)
+        page.add_script_tag(content=axe)
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+        }""")
+        problems += [f"/{path} ({scheme}): {v}" for v in result]
+    ctx.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_dark_mode_keeps_formulas_and_code_readable(served, browser, site):
+    ctx = browser.new_context(color_scheme="dark")
+    page = ctx.new_page()
+    page.goto(served + "questions/05-relu/")
+    colors = page.evaluate("""() => {
+        const k = document.querySelector('katex-math .katex');
+        const body = document.querySelector('.md-typeset');
+        const code = document.querySelector('.md-typeset pre code');
+        const bg = getComputedStyle(document.body).backgroundColor;
+        return {katex: getComputedStyle(k).color, text: getComputedStyle(body).color, bg,
+                scheme: document.body.getAttribute('data-md-color-scheme'),
+                code: code && getComputedStyle(code).color};
+    }""")
+    assert colors["scheme"] == "slate"
+    assert colors["katex"] == colors["text"], colors  # KaTeX inherits the theme's text colour
+
+    def lum(rgb):
+        vals = [int(x) / 255 for x in re.findall(r"\d+", rgb)[:3]]
+        vals = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in vals]
+        return 0.2126 * vals[0] + 0.7152 * vals[1] + 0.0722 * vals[2]
+
+    def contrast(a, b):
+        la, lb = sorted([lum(a), lum(b)], reverse=True)
+        return (la + 0.05) / (lb + 0.05)
+
+    assert contrast(colors["katex"], colors["bg"]) >= 4.5, colors
+    # toggling the palette by hand switches the scheme and formulas follow
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    k, t = page.evaluate("[getComputedStyle(document.querySelector('.katex')).color, getComputedStyle(document.querySelector('.md-typeset')).color]")
+    assert k == t
+    assert scheme in ("default", "slate")
+    ctx.close()
+
+
+def test_question_page_weight_budget(served, browser, site):
+    """Deterministic budgets: first load of a question page <= 15 requests, <= 160 KB transferred."""
+    over = []
+    for path in question_paths(site)[:10]:
+        for lang in ("", "en/"):
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            reqs = []
+            page.on("requestfinished", lambda r: reqs.append(r))
+            page.goto(served + lang + path, wait_until="networkidle")
+            total = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in reqs)
+            if len(reqs) > 15 or total > 160 * 1024:
+                over.append(f"/{lang}{path}: {len(reqs)} requests, {total / 1024:.1f} KB")
+            ctx.close()
+    assert not over, "\n".join(over)
