@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test check-fast bench browser clean clean-env
+.PHONY: setup serve build test check-fast bench browser new-question fix clean clean-env
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,9 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed node_modules/.installed
 
 # Debian's chromium for the browser tests (no downloaded browsers); installed when missing.
+# CHROMIUM_PATH (e.g. a CI runner's Chrome) skips the install.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@[ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install -y chromium"; exit 1; fi; }
 
@@ -49,6 +50,17 @@ check-fast: setup
 
 bench: setup browser
 	$(PY) bench/bench.py
+
+# make new-question NUM=31 SLUG=my-topic TITLE_ZH="中文标题" TITLE_EN="English title" (asks for what is missing)
+new-question: setup
+	$(PY) tools/scaffold.py $(NUM) $(SLUG) $(if $(TITLE_ZH),"$(TITLE_ZH)") $(if $(TITLE_EN),"$(TITLE_EN)")
+
+# Auto-fix what the linters of `make test` check: Markdown style, Chinese copywriting, Python.
+fix: setup
+	$(VENV)/bin/pymarkdown --config .pymarkdown.json fix -r docs templates README.md || true
+	$(PY) tools/textlint.py --fix
+	$(VENV)/bin/ruff check --fix hooks tests tools bench
+	$(VENV)/bin/ruff format hooks tests tools bench
 
 clean:
 	rm -rf site .cache

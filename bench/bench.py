@@ -23,14 +23,26 @@ sys.path.insert(0, str(ROOT / "tests"))
 RESULTS = ROOT / "bench" / "results"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 PAGES = ["", "questions/05-relu/", "questions/06-stride-padding/", "questions/17-batch-normalization/"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def timed_build(config: Path, site: Path) -> float:
     t0 = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
-                       cwd=config.parent, env=ENV, capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
+        cwd=config.parent,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
     if r.returncode:
         raise SystemExit(f"build failed:\n{r.stdout}\n{r.stderr}")
     return time.perf_counter() - t0
@@ -57,8 +69,11 @@ def measure_builds(runs: int, tmp: Path) -> dict:
     full = statistics.median(warm)
     base = statistics.median(no_concepts)
     return {
-        "build_cold_s": round(cold, 3), "build_warm_median_s": round(full, 3), "runs": runs,
-        "pages_both_languages": pages, "per_page_ms": round(1000 * full / pages, 1),
+        "build_cold_s": round(cold, 3),
+        "build_warm_median_s": round(full, 3),
+        "runs": runs,
+        "pages_both_languages": pages,
+        "per_page_ms": round(1000 * full / pages, 1),
         "build_without_concept_hook_s": round(base, 3),
         "concept_hook_share": round(max(full - base, 0.0) / full, 3),
     }, site
@@ -77,7 +92,7 @@ def measure_pages(site: Path) -> list[dict]:
                 ctx = browser.new_context()
                 page = ctx.new_page()
                 reqs = []
-                page.on("requestfinished", lambda r: reqs.append(r))
+                page.on("requestfinished", lambda r, reqs=reqs: reqs.append(r))
                 page.goto(url + lang + path, wait_until="networkidle")
                 total, third = 0, 0
                 for r in reqs:
@@ -86,10 +101,16 @@ def measure_pages(site: Path) -> list[dict]:
                     if not r.url.startswith(url):
                         third += 1
                 html = next((r for r in reqs if r.url == url + lang + path), None)
-                out.append({"page": "/" + lang + path, "requests": len(reqs), "third_party_requests": third,
-                            "transferred_kb": round(total / 1024, 1),
-                            "html_kb": round(html.sizes()["responseBodySize"] / 1024, 1) if html else None,
-                            "html_raw_kb": round((site / lang / path / "index.html").stat().st_size / 1024, 1)})
+                out.append(
+                    {
+                        "page": "/" + lang + path,
+                        "requests": len(reqs),
+                        "third_party_requests": third,
+                        "transferred_kb": round(total / 1024, 1),
+                        "html_kb": round(html.sizes()["responseBodySize"] / 1024, 1) if html else None,
+                        "html_raw_kb": round((site / lang / path / "index.html").stat().st_size / 1024, 1),
+                    }
+                )
                 ctx.close()
         browser.close()
     return out
@@ -108,9 +129,11 @@ def main() -> None:
         pages = [] if args.no_browser else measure_pages(site)
     if pages:
         print("\nFirst load (gzip as served, headless Chromium)")
-        print(f"  {'page':44s} {'requests':>8s} {'KB transferred':>15s} {'HTML KB gz':>11s} {'HTML KB':>8s} {'3rd-party':>9s}")
+        cols = ("requests", "KB transferred", "HTML KB gz", "HTML KB", "3rd-party")
+        print(f"  {'page':44s} " + " ".join(f"{c:>14s}" for c in cols))
         for p in pages:
-            print(f"  {p['page']:44s} {p['requests']:8d} {p['transferred_kb']:15.1f} {p['html_kb'] or 0:11.1f} {p['html_raw_kb']:8.1f} {p['third_party_requests']:9d}")
+            vals = (p["requests"], p["transferred_kb"], p["html_kb"] or 0, p["html_raw_kb"], p["third_party_requests"])
+            print(f"  {p['page']:44s} " + " ".join(f"{v:>14}" for v in vals))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench.json").write_text(json.dumps({"build": builds, "pages": pages}, indent=1), encoding="utf-8")
     print(f"\nwritten: {(RESULTS / 'bench.json').relative_to(ROOT)}")

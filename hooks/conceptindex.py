@@ -25,45 +25,74 @@ import pageschema
 LATIN = r"A-Za-z0-9"
 
 
+def trie_regex(terms: list[str]) -> str:
+    """One regex alternation of ``terms`` arranged as a trie (shared prefixes), which is far
+    faster than a flat alternation. Longer continuations are tried first (longest match)."""
+    trie: dict = {}
+    for t in terms:
+        node = trie
+        for ch in t:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        end = "" in node
+        branches = []
+        for ch in sorted(k for k in node if k):
+            esc = r"\s+" if ch == " " else re.escape(ch)
+            branches.append(esc + build(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie)
+
+
 @dataclass
 class Matcher:
     regex: re.Pattern
-    owner: dict[str, str]  # casefolded term -> concept id
-    exact: dict[str, str]  # case-sensitive term -> concept id
+    owner: dict[str, str]  # casefolded term -> concept id (terms without capitals)
+    exact: dict[str, str]  # term with capitals (BN, ReLU) -> concept id, case-sensitive
+
+    def _lookup(self, term: str) -> str | None:
+        return self.exact.get(term) or self.owner.get(re.sub(r"\s+", " ", term).casefold())
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
-        """(concept id, start, end) of every mention, leftmost-longest, non-overlapping."""
+        """(concept id, start, end) of every mention, leftmost-longest, non-overlapping.
+
+        Latin-edged terms must sit on word boundaries; CJK terms need none."""
         out = []
         for m in self.regex.finditer(text):
+            s, e = m.start(), m.end()
             term = m.group(0)
-            cid = self.exact.get(term) or self.owner.get(term.casefold())
+            if LATIN_CHAR.match(term[0]) and s > 0 and LATIN_CHAR.match(text[s - 1]):
+                continue
+            if LATIN_CHAR.match(term[-1]) and e < len(text) and LATIN_CHAR.match(text[e]):
+                continue
+            cid = self._lookup(term)
             if cid:
-                out.append((cid, m.start(), m.end()))
+                out.append((cid, s, e))
         return out
 
 
-def _term_pattern(term: str) -> str:
-    body = re.escape(term).replace(r"\ ", r"\s+")
-    if any(ch.isupper() for ch in term):
-        core = f"(?-i:{body})"  # abbreviations and proper names: exact case
-    else:
-        core = body
-    # Latin edges need word boundaries; CJK edges don't (no spaces between words).
-    pre = f"(?<![{LATIN}])" if re.match(f"[{LATIN}]", term) else ""
-    post = f"(?![{LATIN}])" if re.search(f"[{LATIN}]$", term) else ""
-    return pre + core + post
+LATIN_CHAR = re.compile(f"[{LATIN}]")
 
 
 def build_matcher(g: glossary_mod.Glossary, lang: str) -> Matcher:
-    owner, exact, terms = {}, {}, []
+    owner, exact = {}, {}
     for c in g.concepts.values():
         for t in c.terms(lang):
-            terms.append(t)
             if any(ch.isupper() for ch in t):
                 exact[t] = c.id
-            owner.setdefault(t.casefold(), c.id)
-    terms.sort(key=len, reverse=True)  # longest first: 卷积核 before 卷积
-    regex = re.compile("|".join(_term_pattern(t) for t in terms), re.I)
+            else:
+                owner.setdefault(t.casefold(), c.id)
+    # case-insensitive trie for lower-case terms, exact-case trie for the rest; the regex
+    # engine takes the first alternative that matches at a position, so the longer of the
+    # two candidate matches is not guaranteed: try the exact trie first (abbreviations).
+    ci = trie_regex(sorted(owner))
+    cs = trie_regex(sorted(exact))
+    regex = re.compile(f"(?:{cs})|(?i:{ci})" if cs else f"(?i:{ci})")
     return Matcher(regex, owner, exact)
 
 
@@ -188,8 +217,27 @@ def group_concepts(g: glossary_mod.Glossary, lang: str) -> list[tuple[str, list[
 TOKEN_RE = re.compile(r"(<!--.*?-->|<[^>]+>)", re.S)
 TAG_NAME_RE = re.compile(r"</?\s*([a-zA-Z][\w:-]*)")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-NO_LINK = {"a", "code", "pre", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6",
-           "summary", "katex-math", "math", "svg", "button", "label", "kbd", "abbr"}
+NO_LINK = {
+    "a",
+    "code",
+    "pre",
+    "script",
+    "style",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "summary",
+    "katex-math",
+    "math",
+    "svg",
+    "button",
+    "label",
+    "kbd",
+    "abbr",
+}
 
 
 def link_first_mentions(html: str, matcher: Matcher, href_of, skip: set[str] | None = None) -> tuple[str, list[str]]:

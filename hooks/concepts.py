@@ -20,18 +20,41 @@ from mkdocs.utils import get_relative_url
 
 import conceptindex as ci
 import glossary
+import pageschema
 
 MARKER = "<!-- concept-index -->"
 INDEX_SRC = "concepts/index"
 LABELS = {
-    "zh": {"concepts": "本题涉及的概念", "related": "相关题目", "explained": "主讲", "mentioned": "提及",
-           "explained_in": "讲解它的题目", "mentioned_in": "提及它的题目", "related_concepts": "相关概念",
-           "aliases": "别名", "question": "第 {n} 题", "shared": "共同概念", "sep": "、", "colon": "：",
-           "none": "（暂无）"},
-    "en": {"concepts": "Concepts in this question", "related": "Related questions", "explained": "Explained",
-           "mentioned": "Mentioned", "explained_in": "Explained in", "mentioned_in": "Mentioned in",
-           "related_concepts": "Related concepts", "aliases": "Also called", "question": "Question {n}",
-           "shared": "shared", "sep": ", ", "colon": ": ", "none": "(none yet)"},
+    "zh": {
+        "concepts": "本题涉及的概念",
+        "related": "相关题目",
+        "explained": "主讲",
+        "mentioned": "提及",
+        "explained_in": "讲解它的题目",
+        "mentioned_in": "提及它的题目",
+        "related_concepts": "相关概念",
+        "aliases": "别名",
+        "question": "第 {n} 题",
+        "shared": "共同概念",
+        "sep": "、",
+        "colon": "：",
+        "none": "（暂无）",
+    },
+    "en": {
+        "concepts": "Concepts in this question",
+        "related": "Related questions",
+        "explained": "Explained",
+        "mentioned": "Mentioned",
+        "explained_in": "Explained in",
+        "mentioned_in": "Mentioned in",
+        "related_concepts": "Related concepts",
+        "aliases": "Also called",
+        "question": "Question {n}",
+        "shared": "shared",
+        "sep": ", ",
+        "colon": ": ",
+        "none": "(none yet)",
+    },
 }
 
 _state: dict = {}
@@ -49,6 +72,9 @@ def is_question(page) -> bool:
 @event_priority(80)
 def on_files(files, config):
     docs = Path(config.docs_dir)
+    sig = pageschema.docs_signature(docs)
+    if _state.get("sig") == sig:
+        return files  # the other language's build of the same sources: reuse the scan
     try:
         g = glossary.load_glossary(docs / "concepts.yml")
     except glossary.GlossaryError as e:
@@ -59,8 +85,14 @@ def on_files(files, config):
         for cid in ci.unused_concepts(use):
             # a notice, not a build failure: a new glossary entry may precede its page
             print(f"WARNING (concepts) - concept '{cid}' in docs/concepts.yml is used by no page", file=sys.stderr)
-    _state.update(glossary=g, profiles=profiles, usage=use, warned=True,
-                  matchers={lang: ci.build_matcher(g, lang) for lang in glossary.LANGS})
+    _state.update(
+        sig=sig,
+        glossary=g,
+        profiles=profiles,
+        usage=use,
+        warned=True,
+        matchers={lang: ci.build_matcher(g, lang) for lang in glossary.LANGS},
+    )
     return files
 
 
@@ -90,17 +122,25 @@ def index_markdown(lang: str) -> str:
                 if t.casefold() not in shown:
                     shown.add(t.casefold())
                     alias.append(t)
-            lines += [f"*{c.names[other]}*" + (f" · {L['aliases']}{L['colon']}{L['sep'].join(alias)}" if alias else ""), ""]
+            lines += [
+                f"*{c.names[other]}*" + (f" · {L['aliases']}{L['colon']}{L['sep'].join(alias)}" if alias else ""),
+                "",
+            ]
             lines += [c.definitions[lang], ""]
             u = use[c.id]
-            lines.append(f"- **{L['explained_in']}**{L['colon']}"
-                         + (L["sep"].join(_qlink(s, lang, "../questions/") for s in u["explained"]) or L["none"]))
+            lines.append(
+                f"- **{L['explained_in']}**{L['colon']}"
+                + (L["sep"].join(_qlink(s, lang, "../questions/") for s in u["explained"]) or L["none"])
+            )
             if u["mentioned"]:
-                lines.append(f"- **{L['mentioned_in']}**{L['colon']}"
-                             + L["sep"].join(_qlink(s, lang, "../questions/") for s in u["mentioned"]))
+                lines.append(
+                    f"- **{L['mentioned_in']}**{L['colon']}"
+                    + L["sep"].join(_qlink(s, lang, "../questions/") for s in u["mentioned"])
+                )
             if c.related:
-                lines.append(f"- **{L['related_concepts']}**{L['colon']}"
-                             + L["sep"].join(_clink(r, lang, "") for r in c.related))
+                lines.append(
+                    f"- **{L['related_concepts']}**{L['colon']}" + L["sep"].join(_clink(r, lang, "") for r in c.related)
+                )
             lines.append("")
     return "\n".join(lines)
 
@@ -155,17 +195,26 @@ def concepts_json() -> dict:
 
     def ref(slug):
         p = profiles[slug]
-        return {"seed": p.seed, "slug": slug, "title": p.titles,
-                "url": {"zh": f"questions/{slug}/", "en": f"en/questions/{slug}/"}}
+        return {
+            "seed": p.seed,
+            "slug": slug,
+            "title": p.titles,
+            "url": {"zh": f"questions/{slug}/", "en": f"en/questions/{slug}/"},
+        }
 
     return {
         "version": 1,
         "index_url": {"zh": "concepts/", "en": "en/concepts/"},
         "concepts": {
-            c.id: {"name": c.names, "aliases": c.aliases, "definition": c.definitions,
-                   "related": c.related, "requires": c.requires,
-                   "explained_in": [ref(s) for s in use[c.id]["explained"]],
-                   "mentioned_in": [ref(s) for s in use[c.id]["mentioned"]]}
+            c.id: {
+                "name": c.names,
+                "aliases": c.aliases,
+                "definition": c.definitions,
+                "related": c.related,
+                "requires": c.requires,
+                "explained_in": [ref(s) for s in use[c.id]["explained"]],
+                "mentioned_in": [ref(s) for s in use[c.id]["mentioned"]],
+            }
             for c in g.concepts.values()
         },
     }

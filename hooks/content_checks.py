@@ -18,9 +18,15 @@ import pageschema
 GLOSSARY = "concepts.yml"
 
 
+_checked: dict = {}
+
+
 @event_priority(90)
 def on_files(files, config):
     docs = Path(config.docs_dir)
+    sig = pageschema.docs_signature(docs)
+    if _checked.get("sig") == sig:
+        return files  # the other language's build of the same sources
     try:
         g = glossary.load_glossary(docs / GLOSSARY)
     except glossary.GlossaryError as e:
@@ -28,6 +34,7 @@ def on_files(files, config):
     problems = pageschema.check_docs(docs, set(g.concepts), set(g.tags), set(g.levels))
     if problems:
         raise PluginError("Invalid front matter:\n  " + "\n  ".join(problems))
+    _checked["sig"] = sig
     return files
 
 

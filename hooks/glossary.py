@@ -61,7 +61,9 @@ def _labels(raw, what: str, path: str) -> dict[str, dict[str, str]]:
     for key, val in raw.items():
         if not isinstance(key, str) or not ID_RE.match(key):
             raise GlossaryError(f"{path}: {what} id {key!r} is not kebab-case")
-        if not isinstance(val, dict) or any(not isinstance(val.get(lang), str) or not val[lang].strip() for lang in LANGS):
+        if not isinstance(val, dict) or any(
+            not isinstance(val.get(lang), str) or not val[lang].strip() for lang in LANGS
+        ):
             raise GlossaryError(f"{path}: {what} '{key}' needs a label in each of {', '.join(LANGS)}")
         out[key] = {lang: val[lang].strip() for lang in LANGS}
     return out
@@ -107,16 +109,13 @@ def parse_glossary(data, path: str = "docs/concepts.yml") -> Glossary:
                 raise GlossaryError(f"{path}: concept '{cid}' has invalid aliases in '{lang}'")
             names[lang], defs[lang] = name.strip(), definition.strip()
             aliases[lang] = [a.strip() for a in al]
-        concept = Concept(cid, names, aliases, defs,
-                          list(item.get("related") or []), list(item.get("requires") or []))
+        concept = Concept(cid, names, aliases, defs, list(item.get("related") or []), list(item.get("requires") or []))
         for lang in LANGS:
             for term in concept.terms(lang):
                 key = (lang, term.casefold())
                 owner = alias_owner.get(key)
                 if owner is not None and owner != cid:
-                    raise GlossaryError(
-                        f"{path}: alias '{term}' ({lang}) is claimed by both '{owner}' and '{cid}'"
-                    )
+                    raise GlossaryError(f"{path}: alias '{term}' ({lang}) is claimed by both '{owner}' and '{cid}'")
                 alias_owner[key] = cid
         concepts[cid] = concept
     for c in concepts.values():
@@ -132,7 +131,7 @@ def parse_glossary(data, path: str = "docs/concepts.yml") -> Glossary:
 def load_glossary(path: str | Path) -> Glossary:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         raise GlossaryError(f"{path}: not valid YAML: {e}") from None
     return parse_glossary(data, str(path))

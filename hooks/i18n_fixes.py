@@ -4,6 +4,7 @@
 * Material fetches ``sitemap.xml`` relative to every ``<link rel="alternate">`` in ``<head>``;
   with per-page alternates that is a 404 per page view. The per-page hreflang alternates
   are already in ``sitemap.xml`` (written by static-i18n), so the head links are dropped.
+* Switcher links of the home pages are root-absolute: made page-relative.
 * English pages get their own search scope: ``__config.base`` points at ``/en/`` so Material
   loads ``en/search/search_index.json`` (written by ``search_i18n``) and resolves results
   and the base sitemap fetch there; ``en/sitemap.xml`` is written for that fetch.
@@ -62,6 +63,17 @@ def set_search_base(output: str, base: str) -> str:
     return CONFIG_RE.sub(repl, output, count=1)
 
 
+SWITCHER_ABS_RE = re.compile(r'<a href="/([^"]*)"( hreflang="[^"]*" class="md-select__link")')
+
+
+def relative_switcher_links(output: str, page_url: str) -> str:
+    """static-i18n gives the home pages root-absolute switcher links ("/", "/en/"), which break
+    when the site is served below a path (GitHub project pages): make them page-relative."""
+    return SWITCHER_ABS_RE.sub(
+        lambda m: f'<a href="{get_relative_url(m.group(1) or ".", page_url)}"{m.group(2)}', output
+    )
+
+
 def page_language(url: str) -> str:
     first = url.split("/", 1)[0]
     return first if first in LANGS and first != DEFAULT else DEFAULT
@@ -70,9 +82,7 @@ def page_language(url: str) -> str:
 @event_priority(100)
 def on_files(files, config):
     # Runs before static-i18n (-100) rewrites the file list, so it sees both languages.
-    problems = missing_translations(
-        [f.src_uri for f in files if f.src_uri.endswith(".md")]
-    )
+    problems = missing_translations([f.src_uri for f in files if f.src_uri.endswith(".md")])
     if problems:
         raise PluginError("Missing translations:\n  " + "\n  ".join(problems))
     return files
@@ -80,6 +90,7 @@ def on_files(files, config):
 
 def on_post_page(output, page, config):
     output = drop_head_alternates(output)
+    output = relative_switcher_links(output, page.url)
     lang = page_language(page.url)
     if lang != DEFAULT:
         output = set_search_base(output, get_relative_url(f"{lang}/", page.url).rstrip("/") or ".")

@@ -20,9 +20,7 @@ def on_page_content(html, page, config, files):
     content, count, errors = mathrender.render_html(html)
     if errors:
         details = "\n".join(f"  - {e.message}\n    formula: {e.tex}" for e in errors)
-        raise PluginError(
-            f"Invalid LaTeX in {page.file.src_uri} ({len(errors)} formula(s)):\n{details}"
-        )
+        raise PluginError(f"Invalid LaTeX in {page.file.src_uri} ({len(errors)} formula(s)):\n{details}")
     if count:
         _pages_with_math.add(page.file.src_uri)
     return content
@@ -31,9 +29,7 @@ def on_page_content(html, page, config, files):
 def on_post_page(output, page, config):
     if page.file.src_uri in _pages_with_math:
         href = get_relative_url(CSS_PATH, page.url)
-        output = output.replace(
-            "</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1
-        )
+        output = output.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)
     return output
 
 

@@ -28,9 +28,7 @@ SCRIPT = Path(__file__).resolve().parent / "katex-render.js"
 CACHE_DIR = ROOT / ".cache" / "katex"
 
 # arithmatex generic output; the TeX inside is HTML-escaped.
-FORMULA_RE = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>', re.S
-)
+FORMULA_RE = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>', re.S)
 
 
 class MathError(Exception):
@@ -74,9 +72,7 @@ class KatexRenderer:
 
     def __init__(self, cache_dir: Path = CACHE_DIR):
         if not (KATEX_DIR / "package.json").exists():
-            raise RuntimeError(
-                "KaTeX is not installed (node_modules/katex missing): run `make setup` or `npm ci`."
-            )
+            raise RuntimeError("KaTeX is not installed (node_modules/katex missing): run `make setup` or `npm ci`.")
         self.version = katex_version()
         self.cache_path = cache_dir / f"katex-{self.version}.json"
         self.cache: dict[str, str] = {}
@@ -134,7 +130,7 @@ class KatexRenderer:
             if isinstance(answer, dict):
                 raise RuntimeError(f"KaTeX renderer failed: {answer}")
             self.rendered += len(missing)
-            for i, res in zip(missing, answer):
+            for i, res in zip(missing, answer, strict=True):
                 tex, display = items[i]
                 if "html" in res:
                     results[i] = res["html"]
@@ -184,18 +180,16 @@ def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
     render = render or renderer().render_many
     results = render([(f.tex, f.display) for f in formulas])
     out, pos, errors = [], 0, []
-    for f, res in zip(formulas, results):
+    for f, res in zip(formulas, results, strict=True):
         out.append(content[pos : f.start])
         if isinstance(res, MathError):
             errors.append(res)
             out.append(content[f.start : f.end])
         else:
-            # A dedicated wrapper element with data-search-exclude keeps KaTeX markup out
-            # of the search index: Material's indexer compares elements by tag name, so
-            # the wrapper must not be a <span> or <div> (KaTeX nests those).
+            # A dedicated wrapper element (see defer() for how it stays out of search).
             kind = "display" if f.display else "inline"
             tab = ' tabindex="0"' if f.display else ""  # wide display math scrolls: keyboard-reachable
-            out.append(f'<katex-math class="{kind}"{tab} data-search-exclude="math">{res}</katex-math>')
+            out.append(f'<katex-math class="{kind}"{tab}>{res}</katex-math>')
         pos = f.end
     out.append(content[pos:])
     return "".join(out), len(formulas), errors

@@ -4,7 +4,7 @@ Used by the ``content_checks`` hook (fails the build), by the tests and by the q
 scaffolder. A question page is ``docs/questions/NN-slug.<lang>.md``; its front matter::
 
     title: <page title in this language>
-    seed: <NN, the seed question number, 1-30>
+    seed: <NN, the question number: the seed list's 1-30, new questions 31-99>
     concepts: [<concept ids from docs/concepts.yml>]   # primary concepts, 1-6
     difficulty: basic | intermediate | advanced
     tags: [<tag ids from docs/concepts.yml>]            # 1-3
@@ -25,7 +25,8 @@ FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
 REQUIRED = ("title", "seed", "concepts", "difficulty", "tags")
 OPTIONAL = ("search", "hide", "description")
 SHARED = ("seed", "concepts", "difficulty", "tags")
-SEED_COUNT = 30
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
+SEED_COUNT = 99  # questions are numbered NN (two digits); the seed list has 1-30
 
 
 class FrontMatterError(ValueError):
@@ -40,12 +41,12 @@ def read_front_matter(text: str, path: str = "<page>") -> tuple[dict, str]:
     if not m:
         raise FrontMatterError(f"{path}: front matter opened with '---' but never closed")
     try:
-        data = yaml.safe_load(m.group(1) or "") or {}
+        data = yaml.load(m.group(1) or "", Loader=SafeLoader) or {}
     except yaml.YAMLError as e:
         raise FrontMatterError(f"{path}: front matter is not valid YAML: {e}") from None
     if not isinstance(data, dict):
         raise FrontMatterError(f"{path}: front matter must be a mapping, got {type(data).__name__}")
-    return data, text[m.end():]
+    return data, text[m.end() :]
 
 
 def validate_question_meta(
@@ -97,9 +98,7 @@ def parity_problems(path_a: str, meta_a: dict, path_b: str, meta_b: dict) -> lis
     keys = (set(meta_a) | set(meta_b)) - {"title"}
     for key in sorted(keys):
         if meta_a.get(key) != meta_b.get(key):
-            errs.append(
-                f"{path_a} and {path_b} differ in '{key}': {meta_a.get(key)!r} vs {meta_b.get(key)!r}"
-            )
+            errs.append(f"{path_a} and {path_b} differ in '{key}': {meta_a.get(key)!r} vs {meta_b.get(key)!r}")
     return errs
 
 
@@ -133,3 +132,9 @@ def check_docs(docs_dir: Path, concept_ids: set[str], tag_ids: set[str], levels:
                 problems.append(f"{rel}: question number {m.group('num')} is already used by {seen_seeds[key]}")
             seen_seeds[key] = rel
     return problems
+
+
+def docs_signature(docs_dir: Path) -> tuple:
+    """Changes whenever a file under docs/ changes (names, sizes, mtimes): lets hooks do
+    their whole-docs work once per build although static-i18n builds each language."""
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in docs_dir.rglob("*.*")))

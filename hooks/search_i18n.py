@@ -10,10 +10,14 @@ jieba-segmented Chinese tokens split on the zero-width spaces Material inserts.
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
+
+import glossary
 
 LANGS = ("zh", "en")
 DEFAULT = "zh"
@@ -25,6 +29,65 @@ INDEX_CONFIG = {
 }
 
 
+# Rendered formulas (dozens of tags each) and highlighted code (a tag per token) would make
+# Material's indexer parse most of a page's markup for text that does not belong in search.
+# They are swapped for empty placeholders while the page is indexed and restored after.
+HEAVY_RE = re.compile(
+    r'<katex-math class="(?:inline|display)"[^>]*>.*?</katex-math>|<div class="(?:[\w-]+ )*highlight">.*?</div>', re.S
+)
+PLACEHOLDER_RE = re.compile(r'<search-skip data-k="(\d+)"></search-skip>')
+
+
+def defer_heavy(content: str) -> tuple[str, list[str]]:
+    """Swap formulas and code blocks for numbered placeholders; returns (content, fragments)."""
+    fragments: list[str] = []
+
+    def repl(m):
+        fragments.append(m.group(0))
+        return f'<search-skip data-k="{len(fragments) - 1}"></search-skip>'
+
+    return HEAVY_RE.sub(repl, content), fragments
+
+
+def restore_heavy(output: str, fragments: list[str]) -> str:
+    return PLACEHOLDER_RE.sub(lambda m: fragments[int(m.group(1))], output)
+
+
+_deferred: dict[str, list[str]] = {}
+
+
+@event_priority(-100)  # after the concept links and KaTeX rendering
+def on_page_content(html, page, config, files):
+    html, _deferred[page.file.src_uri] = defer_heavy(html)
+    return html
+
+
+@event_priority(100)
+def on_post_page(output, page, config):
+    fragments = _deferred.pop(page.file.src_uri, None)
+    return restore_heavy(output, fragments) if fragments else output
+
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def jieba_user_dict(g: glossary.Glossary) -> str:
+    """jieba user-dictionary lines for every Chinese concept name and alias, so that terms such
+    as 卷积核, 批归一化 or 梯度消失 are indexed as one word (and match a query typed as one)."""
+    terms = sorted({t for c in g.concepts.values() for t in c.terms("zh") if CJK_RE.search(t) and " " not in t})
+    return "".join(f"{t} 100000 n\n" for t in terms)
+
+
+def on_config(config):
+    try:
+        import jieba
+    except ImportError:  # Material then indexes Chinese unsegmented; the tests will say so
+        return config
+    g = glossary.load_glossary(Path(config.docs_dir) / "concepts.yml")
+    jieba.load_userdict(io.StringIO(jieba_user_dict(g)))
+    return config
+
+
 def split_index(index: dict) -> dict[str, dict]:
     """Split a merged Material search index into one index per language."""
     out = {}
@@ -33,9 +96,7 @@ def split_index(index: dict) -> dict[str, dict]:
         docs = []
         for doc in index["docs"]:
             loc = doc["location"]
-            doc_lang = next(
-                (x for x in LANGS if x != DEFAULT and loc.startswith(f"{x}/")), DEFAULT
-            )
+            doc_lang = next((x for x in LANGS if x != DEFAULT and loc.startswith(f"{x}/")), DEFAULT)
             if doc_lang == lang:
                 docs.append({**doc, "location": loc[len(prefix) :]})
         config = {**index["config"], **INDEX_CONFIG[lang]}

@@ -16,8 +16,8 @@ TABLE_RE = re.compile(r"<table(?![^>]*tabindex)(?=[\s>])")
 
 def fix_html(output: str, lang: str) -> str:
     output = DIALOG_RE.sub(rf'\1 aria-label="{SEARCH_LABEL[lang]}"', output, count=1)
-    start = output.find('<article')
-    end = output.find('</article>')
+    start = output.find("<article")
+    end = output.find("</article>")
     if start >= 0 and end > start:
         output = output[:start] + TABLE_RE.sub('<table tabindex="0"', output[start:end]) + output[end:]
     return output

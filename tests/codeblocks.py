@@ -41,7 +41,7 @@ def runnable_blocks(path: Path) -> list[Block]:
             indent, fence = m.group("indent"), m.group("fence")
             body, j = [], i + 1
             while j < len(lines) and not lines[j].strip().startswith(fence):
-                body.append(lines[j][len(indent):] if lines[j].startswith(indent) else lines[j])
+                body.append(lines[j][len(indent) :] if lines[j].startswith(indent) else lines[j])
                 j += 1
             if j >= len(lines):
                 raise ValueError(f"{path}:{i + 1}: runnable code block is never closed")

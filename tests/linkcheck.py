@@ -19,9 +19,17 @@ import lxml.html
 import tinycss2
 
 LINK_ATTRS = {
-    "a": ["href"], "link": ["href"], "script": ["src"], "img": ["src", "srcset"],
-    "source": ["src", "srcset"], "iframe": ["src"], "video": ["src", "poster"],
-    "audio": ["src"], "object": ["data"], "embed": ["src"], "area": ["href"],
+    "a": ["href"],
+    "link": ["href"],
+    "script": ["src"],
+    "img": ["src", "srcset"],
+    "source": ["src", "srcset"],
+    "iframe": ["src"],
+    "video": ["src", "poster"],
+    "audio": ["src"],
+    "object": ["data"],
+    "embed": ["src"],
+    "area": ["href"],
 }
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:")
 BASE = "http://site.invalid/"
@@ -50,11 +58,9 @@ def _url_of(site: Path, path: Path) -> str:
 
 
 def _target_file(site: Path, url: str) -> Path | None:
-    rel = unquote(urlsplit(url).path)[len(urlsplit(BASE).path):]
+    rel = unquote(urlsplit(url).path)[len(urlsplit(BASE).path) :]
     p = site / rel
-    if rel == "" or rel.endswith("/"):
-        p = p / "index.html"
-    elif p.is_dir():
+    if rel == "" or rel.endswith("/") or p.is_dir():
         p = p / "index.html"
     return p if p.is_file() else None
 
@@ -88,7 +94,11 @@ class SiteChecker:
         if parts.fragment and allow_fragment and target.suffix == ".html":
             frag = unquote(parts.fragment)
             if frag not in self.ids(target):
-                report.problems.append(Problem(page_label, raw, f"no element with id '{frag}' in {target.relative_to(self.site).as_posix()}"))
+                report.problems.append(
+                    Problem(
+                        page_label, raw, f"no element with id '{frag}' in {target.relative_to(self.site).as_posix()}"
+                    )
+                )
 
     def check_html(self, report: Report, path: Path):
         page_url = _url_of(self.site, path)
@@ -185,8 +195,10 @@ def main(argv: list[str]) -> int:
     report = check_site(argv[0])
     for p in report.problems:
         print(p)
-    print(f"{report.pages} pages, {report.checked} internal links checked, "
-          f"{len(report.problems)} broken, {len(report.external)} external links (not fetched)")
+    print(
+        f"{report.pages} pages, {report.checked} internal links checked, "
+        f"{len(report.problems)} broken, {len(report.external)} external links (not fetched)"
+    )
     rc = 1 if report.problems else 0
     if "--external" in argv:
         for url, err in check_external(report.external):

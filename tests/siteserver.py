@@ -35,6 +35,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
         import io
+
         return io.BytesIO(body)
 
 

@@ -13,16 +13,36 @@ pytestmark = pytest.mark.browser
 
 SEARCH_TABLE = [
     # (language, query, acceptable question numbers among the first 5 distinct pages)
-    ("zh", "批归一化", {17}), ("zh", "步幅", {6}), ("zh", "梯度消失", {16, 25, 5, 26, 30}),
-    ("zh", "残差", {12, 11, 16, 22}), ("zh", "注意力", {13}), ("zh", "多任务学习", {14}),
-    ("zh", "跨模态", {15}), ("zh", "池化层", {8, 21, 27}), ("zh", "学习率衰减", {18}),
-    ("zh", "数据增强", {19}), ("zh", "正则化", {28}), ("zh", "反向传播", {25}),
-    ("zh", "权重初始化", {30}), ("zh", "卷积核", {24}), ("zh", "BN", {17}), ("zh", "ReLU", {5, 26}),
-    ("en", "batch normalization", {17}), ("en", "stride", {6}), ("en", "dead relu", {5}),
-    ("en", "vanishing gradient", {16, 25, 5, 26, 30}), ("en", "residual", {12, 11, 16, 22}),
-    ("en", "attention", {13}), ("en", "BN", {17}), ("en", "Kaiming", {30}), ("en", "dropout", {28}),
-    ("en", "data augmentation", {19}), ("en", "backpropagation", {25}), ("en", "im2col", {23}),
-    ("en", "MMoE", {14}), ("en", "CLIP", {15}),
+    ("zh", "批归一化", {17}),
+    ("zh", "步幅", {6}),
+    ("zh", "梯度消失", {16, 25, 5, 26, 30}),
+    ("zh", "残差", {12, 11, 16, 22}),
+    ("zh", "注意力", {13}),
+    ("zh", "多任务学习", {14}),
+    ("zh", "跨模态", {15}),
+    ("zh", "池化层", {8, 21, 27}),
+    ("zh", "学习率衰减", {18}),
+    ("zh", "数据增强", {19}),
+    ("zh", "正则化", {28}),
+    ("zh", "反向传播", {25}),
+    ("zh", "权重初始化", {30}),
+    ("zh", "卷积核", {24}),
+    ("zh", "BN", {17}),
+    ("zh", "ReLU", {5, 26}),
+    ("en", "batch normalization", {17}),
+    ("en", "stride", {6}),
+    ("en", "dead relu", {5}),
+    ("en", "vanishing gradient", {16, 25, 5, 26, 30}),
+    ("en", "residual", {12, 11, 16, 22}),
+    ("en", "attention", {13}),
+    ("en", "BN", {17}),
+    ("en", "Kaiming", {30}),
+    ("en", "dropout", {28}),
+    ("en", "data augmentation", {19}),
+    ("en", "backpropagation", {25}),
+    ("en", "im2col", {23}),
+    ("en", "MMoE", {14}),
+    ("en", "CLIP", {15}),
 ]
 
 
@@ -56,7 +76,7 @@ def number_of(url: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-@pytest.mark.parametrize("lang, query, expected", SEARCH_TABLE, ids=[f"{l}:{q}" for l, q, _ in SEARCH_TABLE])
+@pytest.mark.parametrize("lang, query, expected", SEARCH_TABLE, ids=[f"{lang}:{q}" for lang, q, _ in SEARCH_TABLE])
 def test_search_finds_the_page_in_the_right_language(served, browser, lang, query, expected):
     page = browser.new_page()
     prefix = "" if lang == "zh" else "en/"
@@ -90,7 +110,10 @@ def test_every_page_loads_cleanly_with_rendered_math(served, browser, site):
     page.on("pageerror", lambda e: events.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: events.append(f"failed request: {r.url}"))
     page.on("response", lambda r: r.status >= 400 and events.append(f"HTTP {r.status}: {r.url}"))
-    page.on("request", lambda r: not r.url.startswith((served, "data:", "blob:")) and events.append(f"third-party request: {r.url}"))
+    page.on(
+        "request",
+        lambda r: not r.url.startswith((served, "data:", "blob:")) and events.append(f"third-party request: {r.url}"),
+    )
     for path in all_paths(site):
         events.clear()
         page.goto(served + path, wait_until="networkidle")
@@ -105,7 +128,9 @@ def test_every_page_loads_cleanly_with_rendered_math(served, browser, site):
 
 
 def test_mobile_has_no_horizontal_scroll_and_reachable_navigation(served, browser, site):
-    ctx = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    ctx = browser.new_context(
+        viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = ctx.new_page()
     overflow = []
     for path in all_paths(site):
@@ -169,7 +194,7 @@ def test_dark_mode_keeps_formulas_and_code_readable(served, browser, site):
     # toggling the palette by hand switches the scheme and formulas follow
     page.locator("form[data-md-component=palette] label:visible").first.click()
     scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-    k, t = page.evaluate("[getComputedStyle(document.querySelector('.katex')).color, getComputedStyle(document.querySelector('.md-typeset')).color]")
+    k, t = page.evaluate("['.katex', '.md-typeset'].map(s => getComputedStyle(document.querySelector(s)).color)")
     assert k == t
     assert scheme in ("default", "slate")
     ctx.close()
@@ -183,7 +208,7 @@ def test_question_page_weight_budget(served, browser, site):
             ctx = browser.new_context()
             page = ctx.new_page()
             reqs = []
-            page.on("requestfinished", lambda r: reqs.append(r))
+            page.on("requestfinished", lambda r, reqs=reqs: reqs.append(r))
             page.goto(served + lang + path, wait_until="networkidle")
             total = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in reqs)
             if len(reqs) > 15 or total > 160 * 1024:

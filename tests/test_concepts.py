@@ -23,22 +23,31 @@ def concept(raw, cid):
 
 # --- glossary validation --------------------------------------------------------------------
 
+
 def mutate(fn):
     raw = copy.deepcopy(RAW)
     fn(raw)
     return raw
 
 
-@pytest.mark.parametrize("fn, message", [
-    (lambda r: r["concepts"].append(copy.deepcopy(concept(r, "relu"))), "duplicate concept id 'relu'"),
-    (lambda r: concept(r, "dropout")["en"]["aliases"].append("BN"),
-     "alias 'BN' (en) is claimed by both 'batch-normalization' and 'dropout'"),
-    (lambda r: concept(r, "pooling")["zh"].pop("definition"), "concept 'pooling' lacks a definition in 'zh'"),
-    (lambda r: concept(r, "pooling")["en"].update(name=""), "concept 'pooling' lacks a name in 'en'"),
-    (lambda r: concept(r, "relu")["related"].append("gelu-typo"), "concept 'relu' lists unknown related id 'gelu-typo'"),
-    (lambda r: concept(r, "relu").update(id="ReLU"), "concept id 'ReLU' is not kebab-case"),
-    (lambda r: r["tags"].update(cnn={"zh": "卷积"}), "tags 'cnn' needs a label in each of zh, en"),
-])
+@pytest.mark.parametrize(
+    "fn, message",
+    [
+        (lambda r: r["concepts"].append(copy.deepcopy(concept(r, "relu"))), "duplicate concept id 'relu'"),
+        (
+            lambda r: concept(r, "dropout")["en"]["aliases"].append("BN"),
+            "alias 'BN' (en) is claimed by both 'batch-normalization' and 'dropout'",
+        ),
+        (lambda r: concept(r, "pooling")["zh"].pop("definition"), "concept 'pooling' lacks a definition in 'zh'"),
+        (lambda r: concept(r, "pooling")["en"].update(name=""), "concept 'pooling' lacks a name in 'en'"),
+        (
+            lambda r: concept(r, "relu")["related"].append("gelu-typo"),
+            "concept 'relu' lists unknown related id 'gelu-typo'",
+        ),
+        (lambda r: concept(r, "relu").update(id="ReLU"), "concept id 'ReLU' is not kebab-case"),
+        (lambda r: r["tags"].update(cnn={"zh": "卷积"}), "tags 'cnn' needs a label in each of zh, en"),
+    ],
+)
 def test_glossary_errors_name_file_and_id(fn, message):
     with pytest.raises(glossary.GlossaryError) as e:
         glossary.parse_glossary(mutate(fn), "docs/concepts.yml")
@@ -47,19 +56,52 @@ def test_glossary_errors_name_file_and_id(fn, message):
 
 
 def test_real_glossary_covers_the_content_guide():
-    guide_ids = ["deep-learning", "multilayer-perceptron", "convolutional-neural-network", "convolution",
-                 "convolution-kernel", "im2col", "stride", "padding", "feature-map", "receptive-field",
-                 "weight-sharing", "translation-equivariance", "pooling", "global-average-pooling",
-                 "fully-connected-layer", "one-by-one-convolution", "activation-function", "relu", "dying-relu",
-                 "sigmoid-tanh", "softmax-cross-entropy", "vanishing-exploding-gradients", "backpropagation",
-                 "optimizer", "learning-rate-schedule", "batch-normalization", "layer-normalization",
-                 "skip-connection", "residual-connection", "dense-connection", "attention-mechanism",
-                 "multi-task-learning", "cross-modal-learning", "data-augmentation", "regularization", "dropout",
-                 "overfitting", "weight-initialization", "embedding"]
+    guide_ids = [
+        "deep-learning",
+        "multilayer-perceptron",
+        "convolutional-neural-network",
+        "convolution",
+        "convolution-kernel",
+        "im2col",
+        "stride",
+        "padding",
+        "feature-map",
+        "receptive-field",
+        "weight-sharing",
+        "translation-equivariance",
+        "pooling",
+        "global-average-pooling",
+        "fully-connected-layer",
+        "one-by-one-convolution",
+        "activation-function",
+        "relu",
+        "dying-relu",
+        "sigmoid-tanh",
+        "softmax-cross-entropy",
+        "vanishing-exploding-gradients",
+        "backpropagation",
+        "optimizer",
+        "learning-rate-schedule",
+        "batch-normalization",
+        "layer-normalization",
+        "skip-connection",
+        "residual-connection",
+        "dense-connection",
+        "attention-mechanism",
+        "multi-task-learning",
+        "cross-modal-learning",
+        "data-augmentation",
+        "regularization",
+        "dropout",
+        "overfitting",
+        "weight-initialization",
+        "embedding",
+    ]
     assert set(guide_ids) <= set(G.concepts)
 
 
 # --- mentions -------------------------------------------------------------------------------
+
 
 def ids(matcher, text):
     return [cid for cid, _, _ in matcher.find(text)]
@@ -68,7 +110,12 @@ def ids(matcher, text):
 def test_chinese_mentions_longest_first():
     m = ci.build_matcher(G, "zh")
     assert ids(m, "卷积核在卷积层里做卷积，再接批量归一化（BN）") == [
-        "convolution-kernel", "convolution", "convolution", "batch-normalization", "batch-normalization"]
+        "convolution-kernel",
+        "convolution",
+        "convolution",
+        "batch-normalization",
+        "batch-normalization",
+    ]
 
 
 def test_english_mentions_word_boundaries_and_case():
@@ -76,12 +123,17 @@ def test_english_mentions_word_boundaries_and_case():
     assert ids(m, "Batch normalization (BN) and batchnorm") == ["batch-normalization", "batch-normalization"]
     assert ids(m, "BNX and bn are not mentions") == []  # case-sensitive abbreviation, whole words only
     assert ids(m, "Kaiming init; a shortcut; dead ReLU units") == [
-        "weight-initialization", "skip-connection", "dying-relu"]
+        "weight-initialization",
+        "skip-connection",
+        "dying-relu",
+    ]
 
 
 def test_prose_excludes_code_math_and_urls():
-    md = ("---\ntitle: x\n---\nReLU text $\\text{BN}$ and\n\n```python\ndropout = 1\n```\n"
-          "`pooling` [link](https://x/attention.md) $$\\text{stride}$$\n")
+    md = (
+        "---\ntitle: x\n---\nReLU text $\\text{BN}$ and\n\n```python\ndropout = 1\n```\n"
+        "`pooling` [link](https://x/attention.md) $$\\text{stride}$$\n"
+    )
     prose = ci.prose_of_markdown(md)
     m = ci.build_matcher(G, "en")
     assert ids(m, prose) == ["relu"]
@@ -89,8 +141,10 @@ def test_prose_excludes_code_math_and_urls():
 
 def test_link_first_mentions_once_and_not_in_code_or_headings():
     m = ci.build_matcher(G, "en")
-    html = ('<h2>Dropout</h2><p>Use <code>dropout</code> and dropout, then dropout again.</p>'
-            '<p><a href="x">pooling</a> then pooling <span class="arithmatex">\\(stride\\)</span></p>')
+    html = (
+        "<h2>Dropout</h2><p>Use <code>dropout</code> and dropout, then dropout again.</p>"
+        '<p><a href="x">pooling</a> then pooling <span class="arithmatex">\\(stride\\)</span></p>'
+    )
     out, linked = ci.link_first_mentions(html, m, lambda c: f"#{c}")
     assert linked == ["dropout", "pooling"]
     assert out.count('class="concept-link"') == 2
@@ -100,6 +154,7 @@ def test_link_first_mentions_once_and_not_in_code_or_headings():
 
 
 # --- ordering and ranking -------------------------------------------------------------------
+
 
 def test_chinese_sorted_by_pinyin_english_a_to_z():
     zh = [c.names["zh"] for _, cs in ci.group_concepts(G, "zh") for c in cs]
@@ -128,6 +183,7 @@ def test_rank_related_by_shared_concepts():
 
 # --- bad input fails the build ----------------------------------------------------------------
 
+
 def test_glossary_fault_fails_the_build(make_project):
     proj = make_project()
     path = proj / "docs" / "concepts.yml"
@@ -146,6 +202,7 @@ def test_unused_concept_is_a_warning_not_a_failure(make_project):
 
 
 # --- the built site ---------------------------------------------------------------------------
+
 
 def test_index_pages_have_an_entry_per_concept_with_stable_anchors(site):
     for lang_dir in ("", "en/"):
@@ -171,14 +228,18 @@ def test_questions_link_to_concepts_and_back(site):
             assert block, f"{lang_dir}{slug}: no concepts block"
             hrefs = d.xpath('//h2[@id="concepts"]/following-sibling::p[1]//a/@href')
             assert hrefs and all("concepts/#" in h for h in hrefs)
-        for cid, entry in data["concepts"].items():
+        for entry in data["concepts"].values():
             if any(ref["slug"] == slug for ref in entry["explained_in"]):
                 assert f"../questions/{slug}/" in index_zh
 
 
 def test_alias_search_finds_the_concept_entry(site):
-    for lang_dir, alias, cid in (("", "批量归一化", "batch-normalization"), ("", "BN", "batch-normalization"),
-                                 ("en/", "Kaiming", "weight-initialization"), ("en/", "shortcut", "skip-connection")):
+    for lang_dir, alias, cid in (
+        ("", "批量归一化", "batch-normalization"),
+        ("", "BN", "batch-normalization"),
+        ("en/", "Kaiming", "weight-initialization"),
+        ("en/", "shortcut", "skip-connection"),
+    ):
         index = json.loads((site / lang_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
         entry = next(d for d in index["docs"] if d["location"] == f"concepts/#{cid}")
         assert alias in entry["text"].replace("\u200b", ""), (alias, entry)

@@ -23,17 +23,20 @@ def test_valid_front_matter_passes():
     assert check(GOOD) == []
 
 
-@pytest.mark.parametrize("change, expect", [
-    ({"concepts": ["no-such-concept"]}, "unknown concept id 'no-such-concept'"),
-    ({"tags": ["nope"]}, "unknown tag 'nope'"),
-    ({"difficulty": "easy"}, "'difficulty' must be one of"),
-    ({"seed": 6}, "does not match the file number 05"),
-    ({"seed": "5"}, "'seed' must be an integer"),
-    ({"concepts": []}, "'concepts' must list 1 to 6 ids"),
-    ({"concepts": ["relu", "relu"]}, "lists an id twice"),
-    ({"title": ""}, "'title' must be a non-empty string"),
-    ({"colour": "red"}, "unknown front matter key 'colour'"),
-])
+@pytest.mark.parametrize(
+    "change, expect",
+    [
+        ({"concepts": ["no-such-concept"]}, "unknown concept id 'no-such-concept'"),
+        ({"tags": ["nope"]}, "unknown tag 'nope'"),
+        ({"difficulty": "easy"}, "'difficulty' must be one of"),
+        ({"seed": 6}, "does not match the file number 05"),
+        ({"seed": "5"}, "'seed' must be an integer"),
+        ({"concepts": []}, "'concepts' must list 1 to 6 ids"),
+        ({"concepts": ["relu", "relu"]}, "lists an id twice"),
+        ({"title": ""}, "'title' must be a non-empty string"),
+        ({"colour": "red"}, "unknown front matter key 'colour'"),
+    ],
+)
 def test_invalid_front_matter_is_named(change, expect):
     errs = check({**GOOD, **change})
     assert any(expect in e and "questions/05-relu.en.md" in e for e in errs), errs
@@ -78,9 +81,18 @@ def test_every_page_has_its_twin_with_the_same_front_matter_keys():
 
 def test_question_pages_have_the_sections_in_order():
     import re
+
     zh = ["题目", "一句话答案", "详解", "代码", "常见误区", "追问", "在推荐系统中", "参考"]
-    en = ["Question", "30-second answer", "In depth", "Code", "Common misconceptions",
-          "Follow-up questions", "In recommender systems", "References"]
+    en = [
+        "Question",
+        "30-second answer",
+        "In depth",
+        "Code",
+        "Common misconceptions",
+        "Follow-up questions",
+        "In recommender systems",
+        "References",
+    ]
     pages = sorted((ROOT / "docs" / "questions").glob("[0-9][0-9]-*.md"))
     assert pages
     for p in pages:
@@ -91,18 +103,22 @@ def test_question_pages_have_the_sections_in_order():
 
 # --- bad input fails the strict build, naming the file -------------------------------------
 
+
 def test_minimal_project_builds(make_project):
     r = build(make_project())
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-@pytest.mark.parametrize("fault, path, needle", [
-    ("broken-front-matter", "questions/01-test.zh.md", "front matter is not valid YAML"),
-    ("missing-translation", "questions/02-extra.zh.md", "has no translation questions/02-extra.en.md"),
-    ("broken-link", "questions/01-test.en.md", "no-such-page.md"),
-    ("broken-anchor", "questions/01-test.en.md", "#no-such-anchor"),
-    ("unknown-concept", "questions/01-test.zh.md", "unknown concept id 'not-a-concept'"),
-])
+@pytest.mark.parametrize(
+    "fault, path, needle",
+    [
+        ("broken-front-matter", "questions/01-test.zh.md", "front matter is not valid YAML"),
+        ("missing-translation", "questions/02-extra.zh.md", "has no translation questions/02-extra.en.md"),
+        ("broken-link", "questions/01-test.en.md", "no-such-page.md"),
+        ("broken-anchor", "questions/01-test.en.md", "#no-such-anchor"),
+        ("unknown-concept", "questions/01-test.zh.md", "unknown concept id 'not-a-concept'"),
+    ],
+)
 def test_bad_input_fails_the_build_naming_the_file(make_project, fault, path, needle):
     proj = make_project()
     docs = proj / "docs"

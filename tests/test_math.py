@@ -68,7 +68,9 @@ def test_no_raw_tex_left_and_formulas_rendered(site):
         for el in article[0].xpath('.//pre | .//code | .//*[contains(@class,"katex-mathml")]'):
             el.drop_tree()
         text = article[0].text_content()
-        assert not re.search(r"\\(frac|sum|mathbf|left|right|partial)\b|\$\$|\\\(|\\\[", text), f"{page}: raw TeX on screen"
+        assert not re.search(r"\\(frac|sum|mathbf|left|right|partial)\b|\$\$|\\\(|\\\[", text), (
+            f"{page}: raw TeX on screen"
+        )
         if d.xpath('//*[contains(@class,"katex")]'):
             pages_with_math += 1
             assert d.xpath('//link[contains(@href,"assets/katex/katex.min.css")]'), f"{page}: no KaTeX stylesheet"

@@ -12,11 +12,15 @@ def load(path):
 
 
 def test_split_index_unit():
-    merged = {"config": {"lang": ["zh", "en"], "separator": "x", "pipeline": ["stemmer"], "fields": {}},
-              "docs": [{"location": "", "title": "首页", "text": ""},
-                       {"location": "questions/05-relu/", "title": "ReLU", "text": ""},
-                       {"location": "en/", "title": "Home", "text": ""},
-                       {"location": "en/questions/05-relu/#code", "title": "Code", "text": ""}]}
+    merged = {
+        "config": {"lang": ["zh", "en"], "separator": "x", "pipeline": ["stemmer"], "fields": {}},
+        "docs": [
+            {"location": "", "title": "首页", "text": ""},
+            {"location": "questions/05-relu/", "title": "ReLU", "text": ""},
+            {"location": "en/", "title": "Home", "text": ""},
+            {"location": "en/questions/05-relu/#code", "title": "Code", "text": ""},
+        ],
+    }
     parts = search_i18n.split_index(merged)
     assert [d["location"] for d in parts["zh"]["docs"]] == ["", "questions/05-relu/"]
     assert [d["location"] for d in parts["en"]["docs"]] == ["", "questions/05-relu/#code"]
@@ -30,8 +34,9 @@ def test_each_language_has_its_own_index(site):
     assert zh["docs"] and en["docs"]
     assert not any(d["location"].startswith("en/") for d in zh["docs"])
     # English entries are relative to /en/, where English pages point Material's search base
-    assert all((site / "en" / d["location"].split("#")[0] / "index.html").exists() or d["location"] == ""
-               for d in en["docs"])
+    assert all(
+        (site / "en" / d["location"].split("#")[0] / "index.html").exists() or d["location"] == "" for d in en["docs"]
+    )
     cjk = lambda s: any("\u4e00" <= ch <= "\u9fff" for ch in s)  # noqa: E731
     assert sum(cjk(d["title"] + d["text"]) for d in zh["docs"]) > len(zh["docs"]) / 2
     assert sum(cjk(d["title"]) for d in en["docs"]) == 0

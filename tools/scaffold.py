@@ -1,0 +1,119 @@
+"""Create a new question page pair from templates/ (``make new-question``).
+
+  python tools/scaffold.py NUM SLUG "中文标题" "English title" [--concepts a,b] [--tags x,y]
+                           [--difficulty basic|intermediate|advanced]
+
+Missing arguments are asked for interactively. Refuses a number or a slug that already
+exists; concept ids, tags and the difficulty are checked against docs/concepts.yml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+
+import glossary  # noqa: E402
+import pageschema  # noqa: E402
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class ScaffoldError(ValueError):
+    pass
+
+
+def front_matter(title: str, num: int, concepts: list[str], difficulty: str, tags: list[str]) -> str:
+    def flow(xs):
+        return "[" + ", ".join(xs) + "]"
+
+    title_yaml = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (
+        f"---\ntitle: {title_yaml}\nseed: {num}\nconcepts: {flow(concepts)}\n"
+        f"difficulty: {difficulty}\ntags: {flow(tags)}\n---\n"
+    )
+
+
+def create(
+    docs: Path,
+    templates: Path,
+    num: int,
+    slug: str,
+    titles: dict[str, str],
+    concepts: list[str],
+    difficulty: str,
+    tags: list[str],
+) -> list[Path]:
+    """Write questions/NN-slug.{zh,en}.md; returns the paths. Raises ScaffoldError."""
+    if not 1 <= num <= pageschema.SEED_COUNT:
+        raise ScaffoldError(f"question number must be 1-{pageschema.SEED_COUNT}, got {num}")
+    if not SLUG_RE.match(slug):
+        raise ScaffoldError(f"slug must be kebab-case (a-z, 0-9, '-'), got {slug!r}")
+    qdir = docs / "questions"
+    for existing in sorted(qdir.glob("*.md")):
+        m = pageschema.QUESTION_RE.match(f"questions/{existing.name}")
+        if not m:
+            continue
+        if int(m.group("num")) == num:
+            raise ScaffoldError(f"question {num:02d} already exists: {existing.relative_to(docs)}")
+        if m.group("slug") == slug:
+            raise ScaffoldError(f"slug '{slug}' already exists: {existing.relative_to(docs)}")
+    g = glossary.load_glossary(docs / "concepts.yml")
+    for lang in ("zh", "en"):
+        if not titles.get(lang, "").strip():
+            raise ScaffoldError(f"a {lang} title is required")
+    paths = []
+    for lang in ("zh", "en"):
+        meta = {"title": titles[lang], "seed": num, "concepts": concepts, "difficulty": difficulty, "tags": tags}
+        rel = f"questions/{num:02d}-{slug}.{lang}.md"
+        errs = pageschema.validate_question_meta(meta, rel, set(g.concepts), set(g.tags), set(g.levels))
+        if errs:
+            raise ScaffoldError("\n".join(errs))
+        _, body = pageschema.read_front_matter((templates / f"question.{lang}.md").read_text(encoding="utf-8"))
+        paths.append((docs / rel, front_matter(titles[lang], num, concepts, difficulty, tags) + body))
+    for path, text in paths:
+        path.write_text(text, encoding="utf-8")
+    return [p for p, _ in paths]
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("num", nargs="?", type=int)
+    ap.add_argument("slug", nargs="?")
+    ap.add_argument("title_zh", nargs="?")
+    ap.add_argument("title_en", nargs="?")
+    ap.add_argument("--concepts", default="deep-learning")
+    ap.add_argument("--tags", default="fundamentals")
+    ap.add_argument("--difficulty", default="intermediate")
+    ap.add_argument("--docs", default=str(ROOT / "docs"))
+    a = ap.parse_args(argv)
+    num = a.num if a.num is not None else int(input("题号 / question number (NN): "))
+    slug = a.slug or input("slug (kebab-case, e.g. layer-normalization): ").strip()
+    title_zh = a.title_zh or input("中文标题: ").strip()
+    title_en = a.title_en or input("English title: ").strip()
+    try:
+        paths = create(
+            Path(a.docs),
+            ROOT / "templates",
+            num,
+            slug,
+            {"zh": title_zh, "en": title_en},
+            [c.strip() for c in a.concepts.split(",") if c.strip()],
+            a.difficulty,
+            [t.strip() for t in a.tags.split(",") if t.strip()],
+        )
+    except (ScaffoldError, glossary.GlossaryError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    for p in paths:
+        print(f"created {p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}")
+    print("next: write both pages, add the question to docs/index.*.md, run `make check-fast`.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
