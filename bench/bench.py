@@ -116,10 +116,55 @@ def measure_pages(site: Path) -> list[dict]:
     return out
 
 
+LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
+
+
+def lighthouse(site: Path) -> list[dict]:
+    """Lighthouse 12.2.3 scores and LCP/TBT/CLS, mobile and desktop presets."""
+    from browser import chromium_path
+    from siteserver import SiteServer
+
+    if not LIGHTHOUSE.exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT / "bench", check=True)
+    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+    out = []
+    with SiteServer(site) as url, tempfile.TemporaryDirectory() as t:
+        for path in PAGES:
+            for preset in ("mobile", "desktop"):
+                report = Path(t) / "lh.json"
+                cmd = [
+                    str(LIGHTHOUSE),
+                    url + path,
+                    "--quiet",
+                    "--output=json",
+                    f"--output-path={report}",
+                    f"--chrome-flags={flags}",
+                    "--only-categories=performance,accessibility,best-practices,seo",
+                ]
+                if preset == "desktop":
+                    cmd.append("--preset=desktop")
+                subprocess.run(cmd, env={**ENV, "CHROME_PATH": chromium_path()}, check=True, capture_output=True)
+                d = json.loads(report.read_text(encoding="utf-8"))
+                scores = {k: round(100 * v["score"]) for k, v in d["categories"].items()}
+                audits = d["audits"]
+                out.append(
+                    {
+                        "page": "/" + path,
+                        "preset": preset,
+                        **scores,
+                        "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
+                        "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+                        "cls": round(audits["cumulative-layout-shift"]["numericValue"], 4),
+                    }
+                )
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--no-lighthouse", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as t:
         builds, site = measure_builds(args.runs, Path(t))
@@ -127,6 +172,7 @@ def main() -> None:
         for k, v in builds.items():
             print(f"  {k:32s} {v}")
         pages = [] if args.no_browser else measure_pages(site)
+        lh = [] if args.no_browser or args.no_lighthouse else lighthouse(site)
     if pages:
         print("\nFirst load (gzip as served, headless Chromium)")
         cols = ("requests", "KB transferred", "HTML KB gz", "HTML KB", "3rd-party")
@@ -134,8 +180,15 @@ def main() -> None:
         for p in pages:
             vals = (p["requests"], p["transferred_kb"], p["html_kb"] or 0, p["html_raw_kb"], p["third_party_requests"])
             print(f"  {p['page']:44s} " + " ".join(f"{v:>14}" for v in vals))
+    if lh:
+        print("\nLighthouse 12.2.3 (simulated throttling)")
+        keys = ("performance", "accessibility", "best-practices", "seo", "lcp_ms", "tbt_ms", "cls")
+        print(f"  {'page':40s} {'preset':8s} " + " ".join(f"{k:>14s}" for k in keys))
+        for r in lh:
+            print(f"  {r['page']:40s} {r['preset']:8s} " + " ".join(f"{r[k]:>14}" for k in keys))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench.json").write_text(json.dumps({"build": builds, "pages": pages}, indent=1), encoding="utf-8")
+    data = {"build": builds, "pages": pages, "lighthouse": lh}
+    (RESULTS / "bench.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
     print(f"\nwritten: {(RESULTS / 'bench.json').relative_to(ROOT)}")
 
 

@@ -187,7 +187,8 @@ def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
             out.append(content[f.start : f.end])
         else:
             # A dedicated wrapper element (see defer() for how it stays out of search).
-            kind = "display" if f.display else "inline"
+            # not "inline": Material styles .md-typeset .inline as a floated block
+            kind = "math-display" if f.display else "math-inline"
             tab = ' tabindex="0"' if f.display else ""  # wide display math scrolls: keyboard-reachable
             out.append(f'<katex-math class="{kind}"{tab}>{res}</katex-math>')
         pos = f.end

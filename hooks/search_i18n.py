@@ -33,7 +33,8 @@ INDEX_CONFIG = {
 # Material's indexer parse most of a page's markup for text that does not belong in search.
 # They are swapped for empty placeholders while the page is indexed and restored after.
 HEAVY_RE = re.compile(
-    r'<katex-math class="(?:inline|display)"[^>]*>.*?</katex-math>|<div class="(?:[\w-]+ )*highlight">.*?</div>', re.S
+    r'<katex-math class="math-(?:inline|display)"[^>]*>.*?</katex-math>|<div class="(?:[\w-]+ )*highlight">.*?</div>',
+    re.S,
 )
 PLACEHOLDER_RE = re.compile(r'<search-skip data-k="(\d+)"></search-skip>')
 

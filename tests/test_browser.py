@@ -120,8 +120,15 @@ def test_every_page_loads_cleanly_with_rendered_math(served, browser, site):
         text = page.inner_text("article")
         if re.search(r"\$\$|\\frac|\\sum|\\mathbf|\\\(|\\\[", text):
             events.append("raw TeX visible")
-        if path.split("/")[-2:-1] and "questions/" in path and page.locator("katex-math").count() == 0:
-            events.append("no rendered formula")
+        if "questions/" in path:
+            layout = page.evaluate("""() => [...document.querySelectorAll('katex-math')].map(k => [
+                k.classList.contains('math-display'), getComputedStyle(k).display, getComputedStyle(k).cssFloat])""")
+            if not layout:
+                events.append("no rendered formula")
+            for is_display, display, float_ in layout:
+                if display != ("block" if is_display else "inline") or float_ != "none":
+                    events.append(f"formula laid out as display:{display} float:{float_}")
+                    break
         problems += [f"/{path}: {e}" for e in events]
     page.close()
     assert not problems, "\n".join(problems)
