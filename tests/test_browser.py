@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -222,3 +223,89 @@ def test_question_page_weight_budget(served, browser, site):
                 over.append(f"/{lang}{path}: {len(reqs)} requests, {total / 1024:.1f} KB")
             ctx.close()
     assert not over, "\n".join(over)
+
+
+# --- study mode ---------------------------------------------------------------------------
+
+
+def test_practice_mode_hides_reveals_and_is_remembered(served, browser):
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(served + "questions/05-relu/")
+    answer = page.locator(".study-answer").first
+    assert page.locator(".study-controls").is_visible()
+    assert answer.is_visible(), "answers are shown until practice mode is switched on"
+    page.locator('input[name="study-practice"]').check()
+    assert page.locator(".study-answer:visible").count() == 0
+    assert page.locator("article blockquote").first.is_visible(), "the question itself stays visible"
+    reveal = page.locator(".study-reveal").first
+    assert reveal.get_attribute("aria-expanded") == "false"
+    reveal.focus()
+    page.keyboard.press("Enter")  # keyboard works: it is a real button
+    assert answer.is_visible() and reveal.get_attribute("aria-expanded") == "true"
+    page.goto(served + "questions/06-stride-padding/")  # remembered across pages
+    assert page.locator('input[name="study-practice"]').is_checked()
+    assert page.locator(".study-answer:visible").count() == 0
+    page.locator(".study-reveal-all").click()
+    assert page.locator(".study-answer:visible").count() == page.locator(".study-answer").count() == 7
+    ctx.close()
+
+
+def test_practice_mode_without_javascript_shows_everything(served, browser):
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(served + "en/questions/05-relu/")
+    assert not page.locator(".study-controls").is_visible()
+    assert page.locator("#in-depth").is_visible() and page.locator("article pre").first.is_visible()
+    ctx.close()
+
+
+def test_progress_mark_reload_home_export_import_reset(served, browser, tmp_path):
+    ctx = browser.new_context(accept_downloads=True)
+    page = ctx.new_page()
+    page.goto(served + "questions/17-batch-normalization/")
+    page.locator('input[name="study-progress"][value="mastered"]').check()
+    page.goto(served + "en/questions/05-relu/")
+    page.locator('input[name="study-progress"][value="reviewing"]').check()
+    page.reload()
+    assert page.locator('input[name="study-progress"][value="reviewing"]').is_checked()
+    page.goto(served)  # home page summary
+    assert page.locator('.study-summary [data-count="mastered"]').inner_text() == "1"
+    assert page.locator('.study-summary [data-count="reviewing"]').inner_text() == "1"
+    assert page.locator('.study-summary [data-count="new"]').inner_text() == "28"
+    page.goto(served + "study/")
+    assert page.locator('tr[data-q="17"]').get_attribute("data-state") == "mastered"
+    with page.expect_download() as dl:
+        page.locator(".study-export").click()
+    exported = tmp_path / "progress.json"
+    dl.value.save_as(exported)
+    assert json.loads(exported.read_text())["progress"] == {"17": "mastered", "05": "reviewing"}
+    page.once("dialog", lambda d: d.accept())
+    page.locator(".study-reset").click()
+    assert page.locator('tr[data-q="17"]').get_attribute("data-state") == "new"
+    assert page.locator('.study-summary [data-count="new"]').inner_text() == "30"
+    page.locator(".study-import").set_input_files(str(exported))
+    page.wait_for_function("document.querySelector('tr[data-q=\"17\"]').dataset.state === 'mastered'")
+    assert page.locator('tr[data-q="05"]').get_attribute("data-state") == "reviewing"
+    ctx.close()
+
+
+def test_tag_filter_and_difficulty_filter(served, browser):
+    page = browser.new_page()
+    page.goto(served + "en/study/?tag=attention")  # where a question page's tag links lead
+    visible = page.locator(".study-table tbody tr:visible")
+    assert [r.get_attribute("data-q") for r in visible.all()] == ["13"]
+    page.locator('input[name="tag"][value="attention"]').uncheck()
+    assert visible.count() == 30
+    page.locator('input[name="level"][value="advanced"]').check()
+    levels = {r.get_attribute("data-level") for r in visible.all()}
+    assert levels == {"advanced"} and 0 < visible.count() < 30
+    page.close()
+
+
+def test_random_question_opens_a_question(served, browser):
+    page = browser.new_page()
+    page.goto(served + "en/")
+    page.locator(".study-random").first.click()
+    page.wait_for_url(re.compile(r".*/en/questions/\d\d-[a-z0-9-]+/$"))
+    page.close()

@@ -1,0 +1,82 @@
+"""Study path ordering and the study-mode pages (build level; browser behaviour in test_browser)."""
+
+from __future__ import annotations
+
+import copy
+
+import lxml.html
+import pytest
+import yaml
+
+import conceptindex as ci
+import glossary
+import studyplan
+from conceptindex import PageProfile
+from conftest import ROOT, build
+
+G = glossary.load_glossary(ROOT / "docs" / "concepts.yml")
+RAW = yaml.safe_load((ROOT / "docs" / "concepts.yml").read_text(encoding="utf-8"))
+
+
+def test_no_cycle_in_the_real_glossary_and_a_planted_cycle_is_named():
+    assert studyplan.concept_cycle(G) is None
+    raw = copy.deepcopy(RAW)
+    by_id = {c["id"]: c for c in raw["concepts"]}
+    by_id["backpropagation"]["requires"] = ["batch-normalization"]  # BN -> vanishing grads -> backprop -> BN
+    cycle = studyplan.concept_cycle(glossary.parse_glossary(raw))
+    assert cycle and cycle[0] == cycle[-1]
+    assert {"backpropagation", "batch-normalization", "vanishing-exploding-gradients"} <= set(cycle)
+
+
+def test_every_question_comes_after_its_prerequisites():
+    profiles = ci.scan_pages(ROOT / "docs", G)
+    order = studyplan.study_order(profiles, G)
+    assert sorted(order) == sorted(profiles)
+    pre = studyplan.question_prerequisites(profiles, G)
+    assert any(pre.values()), "the glossary's requires data should order at least some questions"
+    pos = {s: i for i, s in enumerate(order)}
+    for slug, deps in pre.items():
+        for dep in deps:
+            assert pos[dep] < pos[slug], f"{slug} comes before its prerequisite {dep}"
+    sessions = studyplan.study_sessions(order)
+    assert 3 <= len(sessions) <= 8 and [s for sess in sessions for s in sess] == order
+
+
+def test_question_level_cycle_is_an_error():
+    g = glossary.parse_glossary(RAW)
+    g.concepts["relu"].requires = ["dropout"]
+    g.concepts["dropout"].requires = ["activation-function"]
+    profiles = {
+        "05-a": PageProfile(5, "05-a", {}, ["relu", "activation-function"]),
+        "28-b": PageProfile(28, "28-b", {}, ["dropout"]),
+    }
+    with pytest.raises(studyplan.StudyPlanError, match="cycle: .*05-a.*28-b|cycle: .*28-b.*05-a"):
+        studyplan.study_order(profiles, g)
+
+
+def test_concept_cycle_fails_the_build_with_the_cycle_named(make_project):
+    proj = make_project()
+    path = proj / "docs" / "concepts.yml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    {c["id"]: c for c in raw["concepts"]}["backpropagation"]["requires"] = ["batch-normalization"]
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    r = build(proj)
+    assert r.returncode != 0
+    out = r.stdout + r.stderr
+    assert "'requires' data has a cycle" in out and "backpropagation" in out and "batch-normalization" in out
+
+
+def test_study_pages_and_question_badges(site):
+    for lang_dir in ("", "en/"):
+        overview = lxml.html.parse(str(site / lang_dir / "study" / "index.html")).getroot()
+        rows = overview.xpath('//div[@class="study-table"]//tbody/tr')
+        assert len(rows) == 30
+        assert all(r.get("data-level") in G.levels and r.get("data-tags") for r in rows)
+        path = lxml.html.parse(str(site / lang_dir / "study" / "path" / "index.html")).getroot()
+        assert len(path.xpath("//article//ol/li")) == 30
+        q = lxml.html.parse(str(site / lang_dir / "questions" / "17-batch-normalization" / "index.html")).getroot()
+        assert q.xpath('//div[@class="study-meta"]/a[@class="study-tag"]')
+        controls = q.xpath('//div[@class="study-controls"]')
+        assert controls and controls[0].get("hidden") is not None  # shown only by the script
+    js = (site / "assets" / "javascripts" / "study.js").stat().st_size
+    assert js < 12_000, "the study script stays small"
