@@ -68,7 +68,7 @@ def question_paths(site):
 
 
 def all_paths(site):
-    paths = ["", "concepts/"] + question_paths(site)
+    paths = ["", "concepts/", "study/", "study/path/"] + question_paths(site)
     return [lang + p for lang in ("", "en/") for p in paths]
 
 
@@ -308,4 +308,22 @@ def test_random_question_opens_a_question(served, browser):
     page.goto(served + "en/")
     page.locator(".study-random").first.click()
     page.wait_for_url(re.compile(r".*/en/questions/\d\d-[a-z0-9-]+/$"))
+    page.close()
+
+
+def test_printable_edition_prints_cleanly(served, browser):
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"HTTP {r.status} {r.url}"))
+    page.goto(served + "en/print/", wait_until="networkidle")
+    assert page.locator(".print-question").count() == 30
+    page.emulate_media(media="print")
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert not page.locator(".md-header").is_visible()
+    breaks = page.evaluate("getComputedStyle(document.querySelectorAll('.print-question')[1]).breakBefore")
+    assert breaks == "page"
+    assert page.locator(".print-question details[open]").count() >= 30 * 3  # follow-ups expanded
+    assert page.locator(".print-question katex-math").count() > 500
+    assert not errors, errors
     page.close()

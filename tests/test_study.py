@@ -80,3 +80,25 @@ def test_study_pages_and_question_badges(site):
         assert controls and controls[0].get("hidden") is not None  # shown only by the script
     js = (site / "assets" / "javascripts" / "study.js").stat().st_size
     assert js < 12_000, "the study script stays small"
+
+
+def test_print_pages_hold_every_question_with_unique_ids(site):
+    import printbook
+
+    for lang_dir in ("", "en/"):
+        html = (site / lang_dir / "print" / "index.html").read_text(encoding="utf-8")
+        doc = lxml.html.fromstring(html)
+        sections = doc.xpath('//section[@class="print-question"]')
+        assert [s.get("id") for s in sections] == [f"q{n:02d}" for n in range(1, 31)]
+        ids = doc.xpath("//@id")
+        assert len(ids) == len(set(ids)), "ids must stay unique on the print page"
+        assert "katex.min.css" in html
+    out = printbook.rebase(
+        '<h2 id="code">x</h2><a href="#code">c</a><a href="../06-stride-padding/#x">s</a>'
+        '<details class="question"><summary>q</summary></details>',
+        "q05",
+        "questions/05-relu/",
+        "print/",
+    )
+    assert 'id="q05-code"' in out and 'href="#q05-code"' in out
+    assert 'href="../questions/06-stride-padding/#x"' in out and "<details open" in out
