@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test check-fast bench browser new-question fix clean clean-env
+.PHONY: setup serve build test check-fast bench browser new-question fix pdf clean clean-env
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,12 +25,14 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
-# Debian's chromium for the browser tests (no downloaded browsers); installed when missing.
-# CHROMIUM_PATH (e.g. a CI runner's Chrome) skips the install.
+# Debian's chromium for the browser tests (no downloaded browsers), CJK fonts for screenshots
+# and PDFs, poppler-utils (pdftotext); installed when missing (as root). CHROMIUM_PATH
+# (e.g. a CI runner's Chrome) skips the install.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils
 browser:
-	@[ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: sudo apt-get install -y chromium"; exit 1; fi; }
+	@[ -n "$$CHROMIUM_PATH" ] || { command -v chromium && command -v pdftotext && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+	  else echo "missing Debian packages: sudo apt-get install -y $(DEBIAN_PACKAGES)"; exit 1; fi; }
 
 serve: setup
 	$(VENV)/bin/mkdocs serve --strict --livereload -a 127.0.0.1:8000
@@ -47,6 +49,10 @@ test: setup browser
 check-fast: setup
 	$(VENV)/bin/mkdocs build --strict --site-dir $(TEST_SITE)
 	SITE_DIR=$(TEST_SITE) $(PY) -m pytest -m "not slow and not browser" -q -n 2
+
+# The printable edition as PDF (both languages) into site/, with download links on the print pages.
+pdf: build browser
+	$(PY) tools/make_pdf.py site
 
 bench: setup browser
 	$(PY) bench/bench.py
