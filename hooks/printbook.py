@@ -66,10 +66,3 @@ def on_page_context(context, page, config, nav):
     if page.file.src_uri.startswith(PRINT_SRC) and MARKER in page.content:
         page.content = page.content.replace(MARKER, assemble(lang_of(page), page.url))
     return context
-
-
-def on_post_page(output, page, config):
-    if page.file.src_uri.startswith(PRINT_SRC) and "katex.min.css" not in output:
-        href = get_relative_url("assets/katex/katex.min.css", page.url)
-        output = output.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)
-    return output

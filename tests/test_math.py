@@ -73,11 +73,16 @@ def test_no_raw_tex_left_and_formulas_rendered(site):
         )
         if d.xpath('//*[contains(@class,"katex")]'):
             pages_with_math += 1
-            assert d.xpath('//link[contains(@href,"assets/katex/katex.min.css")]'), f"{page}: no KaTeX stylesheet"
+            assert d.xpath('//link[contains(@href,"assets/stylesheets/extra.css")]'), f"{page}: no stylesheet"
         assert not d.xpath('//script[contains(@src,"katex")]'), f"{page}: ships math JavaScript"
     assert pages_with_math >= 2
     assert list((site / "assets" / "katex" / "fonts").glob("*.woff2"))
     assert not list((site / "assets" / "katex" / "fonts").glob("*.ttf"))
+    css = (site / "assets" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert ".katex" in css and "url(../katex/fonts/KaTeX_Main-Regular.woff2)" in css  # one stylesheet
+    # fonts are subset to the glyphs the formulas use: much smaller than KaTeX's originals
+    full = (mathrender.KATEX_DIR / "dist" / "fonts" / "KaTeX_Main-Regular.woff2").stat().st_size
+    assert (site / "assets" / "katex" / "fonts" / "KaTeX_Main-Regular.woff2").stat().st_size < full * 0.8
 
 
 def test_search_index_has_no_katex_markup(site):
@@ -96,3 +101,18 @@ def test_invalid_formula_fails_build_naming_page_and_formula(make_project):
     assert "questions/01-test.en.md" in out
     assert "\\frac{1}{" in out
     assert not (proj / "site" / "en" / "questions" / "01-test" / "index.html").exists()
+
+
+def test_formula_chars_and_font_subsetting():
+    from fontTools.ttLib import TTFont
+
+    html, _, _ = mathrender.render_html('<p><span class="arithmatex">\\(\\alpha+\\beta \\le 2\\)</span></p>')
+    chars = mathrender.formula_chars(html)
+    assert {"α", "β", "≤", "2", "+"} <= chars and "<" not in chars
+    src = mathrender.KATEX_DIR / "dist" / "fonts" / "KaTeX_Main-Regular.woff2"
+    data = mathrender.subset_font(src, chars)
+    assert len(data) < src.stat().st_size / 3
+    import io
+
+    cmap = TTFont(io.BytesIO(data)).getBestCmap()
+    assert ord("≤") in cmap and ord("Z") not in cmap
