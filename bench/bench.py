@@ -20,18 +20,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+
+from browser import CHROMIUM_ARGS, chromium_path  # noqa: E402  (the browser tests' launch settings)
+
 RESULTS = ROOT / "bench" / "results"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 PAGES = ["", "questions/05-relu/", "questions/06-stride-padding/", "questions/17-batch-normalization/"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def timed_build(config: Path, site: Path) -> float:
@@ -86,7 +80,7 @@ def measure_pages(site: Path) -> list[dict]:
 
     out = []
     with SiteServer(site) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         for lang in ("", "en/"):
             for path in PAGES:
                 ctx = browser.new_context()
@@ -121,7 +115,6 @@ LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 
 def lighthouse(site: Path) -> list[dict]:
     """Lighthouse 12.2.3 scores and LCP/TBT/CLS, mobile and desktop presets."""
-    from browser import chromium_path
     from siteserver import SiteServer
 
     if not LIGHTHOUSE.exists():
