@@ -26,13 +26,19 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed node_modules/.installed
 
 # Debian's chromium for the browser tests (no downloaded browsers), CJK fonts for screenshots
-# and PDFs, poppler-utils (pdftotext); installed when missing (as root). CHROMIUM_PATH
-# (e.g. a CI runner's Chrome) skips the install.
-DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils
+# and PDFs, poppler-utils (pdftotext, pdffonts): whatever is missing is installed, as root or
+# through passwordless sudo. CHROMIUM_PATH (e.g. a CI runner's Chrome) replaces chromium.
 browser:
-	@[ -n "$$CHROMIUM_PATH" ] || { command -v chromium && command -v pdftotext && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
-	  else echo "missing Debian packages: sudo apt-get install -y $(DEBIAN_PACKAGES)"; exit 1; fi; }
+	@need=""; \
+	[ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null || need="chromium"; \
+	command -v pdftotext >/dev/null || need="$$need poppler-utils"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need="$$need fonts-noto-cjk"; \
+	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	  else echo "missing Debian packages: sudo apt-get install -y $$need"; exit 1; fi; \
+	  echo "installing Debian packages:$$need"; \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	fi
 
 serve: setup
 	$(VENV)/bin/mkdocs serve --strict --livereload -a 127.0.0.1:8000

@@ -3,8 +3,8 @@
   python tools/make_pdf.py [SITE_DIR]      (default: site/)
 
 Writes SITE_DIR/print/dl-interview-explained.zh.pdf and SITE_DIR/en/print/…en.pdf (CJK text
-needs Debian's fonts-noto-cjk) and adds a download link to each print page, so the link
-exists exactly when the PDF does.
+needs Debian's fonts-noto-cjk, which Chromium embeds as a subset) and adds a download link to
+each print page, so the link exists exactly when the PDF does. The deploy workflow runs it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
 from siteserver import SiteServer  # noqa: E402
 
-EDITIONS = {"zh": ("print/", "下载 PDF"), "en": ("en/print/", "Download the PDF")}
+EDITIONS = {"zh": ("print/", "下载 PDF 版"), "en": ("en/print/", "Download the PDF")}
+FOOTER = (
+    '<div style="width:100%;font-size:8px;color:#666;text-align:center">'
+    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
 
 
 def pdf_name(lang: str) -> str:
@@ -26,32 +30,43 @@ def pdf_name(lang: str) -> str:
 
 
 def add_download_link(html: str, lang: str) -> str:
-    link = f'<p class="print-download"><a href="{pdf_name(lang)}" download>{EDITIONS[lang][1]}</a></p>'
+    """Insert the download link under the print page's title (idempotent)."""
     if "print-download" in html:
         return html
+    link = (
+        f'<p class="print-download"><a class="md-button" href="{pdf_name(lang)}" download>{EDITIONS[lang][1]}</a></p>'
+    )
     i = html.find("</h1>", html.find("<article"))
+    if i < 0:
+        raise ValueError(f"no <h1> in the {lang} print page")
     return html[: i + 5] + "\n" + link + html[i + 5 :]
 
 
-def make_pdfs(site: Path) -> list[Path]:
+def make_pdfs(site: Path, langs: tuple[str, ...] = ("zh", "en")) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     out = []
     with SiteServer(site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page()
-        for lang, (path, _) in EDITIONS.items():
-            page.goto(url + path, wait_until="networkidle", timeout=120_000)
+        page.emulate_media(media="print")
+        for lang in langs:
+            path = EDITIONS[lang][0]
+            html_path = site / path / "index.html"
+            if not html_path.exists():
+                raise FileNotFoundError(f"{html_path}: build the site first (make build)")
+            page.goto(url + path, wait_until="load", timeout=300_000)
             page.evaluate("document.fonts.ready")
-            page.emulate_media(media="print")
             target = site / path / pdf_name(lang)
             page.pdf(
                 path=str(target),
                 format="A4",
                 print_background=True,
-                margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"},
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER,
+                margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
             )
-            html_path = site / path / "index.html"
             html_path.write_text(add_download_link(html_path.read_text(encoding="utf-8"), lang), encoding="utf-8")
             out.append(target)
         browser.close()

@@ -1,0 +1,81 @@
+"""``make pdf``: the printable edition printed by headless Chromium, both languages.
+
+Runs tools/make_pdf.py on a copy of the built site and reads the PDFs back with Debian's
+poppler-utils: every question's title is in the text, every font is embedded, and the print
+pages link to the files that now exist."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import make_pdf
+import pageschema
+from conftest import ROOT
+from linkcheck import check_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def squash(text: str) -> str:
+    """Whitespace-free text: pdftotext breaks lines and CJK/Latin spacing anywhere."""
+    return re.sub(r"\s+", "", text)
+
+
+def titles(lang: str) -> dict[str, str]:
+    out = {}
+    for md in sorted((ROOT / "docs" / "questions").glob(f"*.{lang}.md")):
+        meta, _ = pageschema.read_front_matter(md.read_text(encoding="utf-8"), str(md))
+        out[md.name] = meta["title"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def printed(site, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("pdf") / "site"
+    shutil.copytree(site, copy)
+    pdfs = make_pdf.make_pdfs(copy)
+    return copy, dict(zip(("zh", "en"), pdfs, strict=True))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pdf_holds_every_question_title(printed, lang):
+    _, pdfs = printed
+    pdf = pdfs[lang]
+    assert pdf.name == make_pdf.pdf_name(lang) and pdf.stat().st_size > 100_000
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True)
+    text = squash(raw.stdout)
+    expected = titles(lang)
+    assert len(expected) == 30
+    missing = [f"{name}: {title}" for name, title in expected.items() if squash(title) not in text]
+    assert not missing, "titles missing from the PDF text:\n" + "\n".join(missing)
+    assert squash("Question 31: not in this edition") not in text  # the check can fail
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) > 30  # every question starts a page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_font_is_embedded(printed, lang):
+    """Chromium embeds what it draws: Noto CJK (a CFF collection) as Type 3 glyph programs,
+    KaTeX and Latin fonts as subset CID fonts. A font that is not embedded shows "no"."""
+    _, pdfs = printed
+    fonts = subprocess.run(["pdffonts", str(pdfs[lang])], capture_output=True, text=True, check=True).stdout
+    rows = [re.search(r"\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", line) for line in fonts.splitlines()[2:]]
+    assert rows and all(rows), fonts
+    assert all(m.group(1) == "yes" for m in rows), f"a font is not embedded:\n{fonts}"
+    assert any("KaTeX_Main" in line for line in fonts.splitlines()), "formulas should use KaTeX's fonts"
+
+
+def test_print_pages_link_to_the_pdfs_and_links_hold(printed):
+    copy, pdfs = printed
+    for lang, pdf in pdfs.items():
+        html = (pdf.parent / "index.html").read_text(encoding="utf-8")
+        assert html.count('class="print-download"') == 1
+        assert f'href="{pdf.name}"' in html
+        # idempotent: running make pdf twice does not add a second link
+        assert make_pdf.add_download_link(html, lang) == html
+    report = check_site(copy)
+    assert not report.problems, report.problems[:5]
