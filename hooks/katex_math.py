@@ -2,7 +2,8 @@
 
 Thin event layer over ``mathrender``: a page whose formula does not parse fails the build
 with the page path and the formula; KaTeX's CSS (woff2 only) joins the site stylesheet and
-its fonts are subset to the characters the site's formulas use.
+its fonts are subset to the characters the site's formulas use, and the two fonts every
+formula page draws with are preloaded.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ def on_page_content(html, page, config, files):
     if count:
         _chars.update(mathrender.formula_chars(content))
     return content
+
+
+def on_post_page(output, page, config):
+    return mathrender.add_font_preloads(output) if "<katex-math" in output else output
 
 
 @event_priority(-50)

@@ -267,3 +267,32 @@ def install_assets(site_dir: str | Path, chars: set[str] | None = None, cache_di
             hit.write_bytes(subset_font(font, chars))
         shutil.copyfile(hit, dest / "fonts" / font.name)
     return dest
+
+
+# KaTeX's two workhorse fonts: Math-Italic draws variables (class "mathnormal"), Main-Regular
+# digits, operators and delimiters (a bare "mord"/"mrel"/… span holding text). Preloading them
+# from <head> lets them arrive before the first layout instead of being discovered by it, so
+# formulas do not reflow (and shift the page) when the fonts swap in.
+PRELOAD_FONTS = {
+    "KaTeX_Math-Italic": re.compile(r'<span class="mord mathnormal"'),
+    "KaTeX_Main-Regular": re.compile(r'<span class="(?:mord|mrel|mbin|mopen|mclose|mpunct|mop)">[^<\s]'),
+}
+STYLESHEET_HREF_RE = re.compile(r'<link rel="stylesheet" href="([^"]*?)assets/stylesheets/extra\.css[^"]*">')
+
+
+def fonts_to_preload(page_html: str) -> list[str]:
+    """The KaTeX fonts a rendered page certainly draws with (the patterns only occur in
+    KaTeX's visual layer: its MathML copy uses <mi>/<mo> elements)."""
+    return [name for name, used in PRELOAD_FONTS.items() if used.search(page_html)]
+
+
+def add_font_preloads(page_html: str) -> str:
+    """Insert ``<link rel=preload>`` for :func:`fonts_to_preload` before the site stylesheet,
+    with URLs relative to the page like the stylesheet's own."""
+    fonts = fonts_to_preload(page_html)
+    m = STYLESHEET_HREF_RE.search(page_html)
+    if not fonts or not m:
+        return page_html
+    tag = '<link rel="preload" href="{}assets/katex/fonts/{}.woff2" as="font" type="font/woff2" crossorigin>'
+    links = "".join(tag.format(m.group(1), name) for name in fonts)
+    return page_html[: m.start()] + links + page_html[m.start() :]

@@ -116,3 +116,28 @@ def test_formula_chars_and_font_subsetting():
 
     cmap = TTFont(io.BytesIO(data)).getBestCmap()
     assert ord("≤") in cmap and ord("Z") not in cmap
+
+
+def test_font_preloads_follow_the_page_stylesheet_and_the_fonts_it_draws():
+    head = '<head><link rel="stylesheet" href="../../assets/stylesheets/extra.css"></head>'
+    variables = '<span class="mord mathnormal">x</span>'
+    digits = '<span class="mord">2</span>'
+    out = mathrender.add_font_preloads(head + variables + digits)
+    links = re.findall(r'<link rel="preload" href="([^"]+)" as="font" type="font/woff2" crossorigin>', out)
+    assert links == [
+        "../../assets/katex/fonts/KaTeX_Math-Italic.woff2",
+        "../../assets/katex/fonts/KaTeX_Main-Regular.woff2",
+    ]
+    assert out.index("preload") < out.index("stylesheet")  # requested before the stylesheet
+    assert mathrender.fonts_to_preload(head + variables) == ["KaTeX_Math-Italic"]
+    assert mathrender.add_font_preloads(head + "<p>no formula</p>") == head + "<p>no formula</p>"
+
+
+def test_question_pages_preload_existing_fonts(site):
+    for page in ("questions/05-relu/index.html", "en/questions/06-stride-padding/index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        hrefs = re.findall(r'<link rel="preload" href="([^"]+)" as="font"', html)
+        assert len(hrefs) == 2, page
+        for href in hrefs:
+            assert ((site / page).parent / href).resolve().is_file(), href
+    assert 'rel="preload"' not in (site / "study/index.html").read_text(encoding="utf-8")
