@@ -127,6 +127,19 @@ class PageProfile:
         return both - set(self.primary)
 
 
+_scans: dict[tuple, dict[str, PageProfile]] = {}
+
+
+def scan_pages_once(docs_dir: Path, g: glossary_mod.Glossary, signature: tuple) -> dict[str, PageProfile]:
+    """:func:`scan_pages`, computed once per ``signature`` (see ``pageschema.docs_signature``):
+    the concept and study hooks of both language builds share one scan."""
+    key = (str(docs_dir), signature)
+    if key not in _scans:
+        _scans.clear()
+        _scans[key] = scan_pages(docs_dir, g)
+    return _scans[key]
+
+
 def scan_pages(docs_dir: Path, g: glossary_mod.Glossary) -> dict[str, PageProfile]:
     """Profiles of every question page pair under docs_dir/questions, keyed by slug."""
     matchers = {lang: build_matcher(g, lang) for lang in glossary_mod.LANGS}

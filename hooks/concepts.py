@@ -79,7 +79,7 @@ def on_files(files, config):
         g = glossary.load_glossary(docs / "concepts.yml")
     except glossary.GlossaryError as e:
         raise PluginError(str(e)) from None
-    profiles = ci.scan_pages(docs, g)
+    profiles = ci.scan_pages_once(docs, g, sig)
     use = ci.usage(profiles, g)
     if not _state.get("warned"):
         for cid in ci.unused_concepts(use):

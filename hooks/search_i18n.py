@@ -6,10 +6,15 @@ entries go to ``en/search/`` (locations relative to ``/en/``, where ``i18n_fixes
 Material's search base). Each index gets a pipeline that keeps English terms and
 abbreviations searchable: no stemmer on the Chinese side (it breaks English words),
 jieba-segmented Chinese tokens split on the zero-width spaces Material inserts.
+
+jieba is the slow part of indexing (loading its dictionary, then cutting every Chinese run):
+segmentations are memoised in ``.cache/search/`` keyed by the text, so a rebuild only cuts
+what changed, and jieba's dictionary is loaded on the first text that is not cached.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -18,6 +23,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 import glossary
+from diskmemo import DiskMemo
 
 LANGS = ("zh", "en")
 DEFAULT = "zh"
@@ -79,13 +85,45 @@ def jieba_user_dict(g: glossary.Glossary) -> str:
     return "".join(f"{t} 100000 n\n" for t in terms)
 
 
+_cache: DiskMemo | None = None
+_userdict = {"text": "", "loaded": False}
+
+
+def _jieba_ready():
+    """Load jieba with our user dictionary, once, when a text is not in the cache."""
+    import jieba
+
+    if not _userdict["loaded"]:
+        jieba.load_userdict(io.StringIO(_userdict["text"]))
+        _userdict["loaded"] = True
+
+
 def on_config(config):
+    global _cache
     try:
         import jieba
+        from material.plugins.search.plugin import SearchIndex
     except ImportError:  # Material then indexes Chinese unsegmented; the tests will say so
         return config
     g = glossary.load_glossary(Path(config.docs_dir) / "concepts.yml")
-    jieba.load_userdict(io.StringIO(jieba_user_dict(g)))
+    text = jieba_user_dict(g)
+    if text != _userdict["text"]:
+        _userdict.update(text=text, loaded=False)  # (mkdocs serve: the glossary changed)
+    signature = hashlib.sha1(f"{jieba.__version__}\n{text}".encode()).hexdigest()
+    path = Path(config.docs_dir).parent / ".cache" / "search" / "jieba-segments.json"
+    if _cache is None or _cache.signature != signature or _cache.path != path:
+        _cache = DiskMemo(path, signature)
+    original = getattr(SearchIndex._segment_chinese, "__wrapped__", SearchIndex._segment_chinese)
+
+    def segment(self, data):
+        def compute(text):
+            _jieba_ready()
+            return original(self, text)
+
+        return _cache.get(data, compute)
+
+    segment.__wrapped__ = original
+    SearchIndex._segment_chinese = segment
     return config
 
 
@@ -110,6 +148,8 @@ def on_post_build(config):
     i18n = config.plugins.get("i18n")
     if i18n is not None and getattr(i18n, "building", False):
         return  # nested per-language build; the merged index is not final yet
+    if _cache is not None:
+        _cache.save()
     site = Path(config.site_dir)
     root = site if (site / "sitemap.xml").exists() else site.parent
     merged_path = root / "search" / "search_index.json"

@@ -109,7 +109,7 @@ def on_files(files, config):
     cycle = studyplan.concept_cycle(g)
     if cycle:
         raise PluginError(f"docs/concepts.yml: the 'requires' data has a cycle: {' -> '.join(cycle)}")
-    profiles = ci.scan_pages(docs, g)
+    profiles = ci.scan_pages_once(docs, g, sig)
     metas = {}
     for p in sorted((docs / "questions").glob("[0-9][0-9]-*.zh.md")):
         meta, _ = pageschema.read_front_matter(p.read_text(encoding="utf-8"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import search_i18n
+from diskmemo import DiskMemo
 
 
 def load(path):
@@ -48,3 +49,34 @@ def test_chinese_text_is_segmented(site):
     assert "\u200b" in text  # jieba word boundaries
     tokens = set(text.replace("\u200b", " ").split())
     assert "深度学习" in tokens or "学习" in tokens
+
+
+def test_disk_memo_memoises_by_key_and_signature(tmp_path):
+    path = tmp_path / "segments.json"
+    calls = []
+
+    def cut(text):
+        calls.append(text)
+        return "\u200b".join(text)
+
+    cache = DiskMemo(path, "sig-1")
+    assert cache.get("卷积核", cut) == "卷\u200b积\u200b核"
+    assert cache.get("卷积核", cut) == "卷\u200b积\u200b核" and calls == ["卷积核"]  # memoised
+    cache.get("步幅", cut)
+    cache.save()
+    again = DiskMemo(path, "sig-1")  # a later build reads it back
+    assert again.get("卷积核", cut) == "卷\u200b积\u200b核" and len(calls) == 2 and again.misses == 0
+    again.save()  # only what this build used is kept
+    assert list(json.loads(path.read_text(encoding="utf-8"))["entries"]) == ["卷积核"]
+    stale = DiskMemo(path, "sig-2")  # another jieba / user dictionary: ignored
+    stale.get("卷积核", cut)
+    assert stale.misses == 1 and len(calls) == 3
+    path.write_text("{not json", encoding="utf-8")  # a damaged cache is rebuilt, not an error
+    assert DiskMemo(path, "sig-1").entries == {}
+
+
+def test_glossary_terms_are_single_tokens(site):
+    zh = load(site / "search" / "search_index.json")
+    tokens = set("".join(d["title"] + "\u200b" + d["text"] for d in zh["docs"]).replace("\u200b", " ").split())
+    for term in ("批归一化", "梯度消失", "卷积核"):
+        assert term in tokens, f"{term} should be one jieba token (user dictionary from the glossary)"

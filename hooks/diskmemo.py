@@ -1,0 +1,46 @@
+"""A small on-disk memo for deterministic, slow build steps (jieba segmentation,
+Pygments highlighting): a rebuild only recomputes what changed. Lives in ``.cache/``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+class DiskMemo:
+    """A string -> string memo kept in one JSON file between builds.
+
+    ``signature`` names everything the values depend on besides the key (library versions,
+    settings); a file written under another signature is ignored. Only entries used by the
+    latest build are saved, so the file tracks the site instead of growing. A damaged file is
+    ignored (rebuilt), never an error."""
+
+    def __init__(self, path: Path, signature: str):
+        self.path, self.signature = path, signature
+        self.entries: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.misses = 0
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("signature") == signature:
+                self.entries = data["entries"]
+        except (OSError, ValueError, KeyError):
+            pass
+
+    def get(self, text: str, compute) -> str:
+        hit = self.entries.get(text)
+        if hit is None:
+            self.misses += 1
+            hit = self.entries[text] = compute(text)
+        self.used.add(text)
+        return hit
+
+    def save(self) -> None:
+        if not self.used:
+            return
+        keep = {t: self.entries[t] for t in sorted(self.used)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"signature": self.signature, "entries": keep}, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.path)
+        self.used = set()
