@@ -50,7 +50,7 @@ TEST_SITE := .cache/test-site
 
 test: setup browser
 	$(VENV)/bin/mkdocs build --strict --site-dir $(TEST_SITE)
-	SITE_DIR=$(TEST_SITE) $(PY) -m pytest -n 2
+	SITE_DIR=$(TEST_SITE) $(PY) -m pytest -n 2 --dist loadgroup
 
 check-fast: setup
 	$(VENV)/bin/mkdocs build --strict --site-dir $(TEST_SITE)

@@ -50,6 +50,10 @@ def search(page, query: str, timeout: float = 15000) -> list[str]:
         }""",
         timeout=timeout,
     )
+    if box.input_value():  # a page reused for another query: clear the previous results first
+        box.fill("")
+        box.dispatch_event("keyup")
+        page.wait_for_function("document.querySelectorAll('.md-search-result__item').length === 0", timeout=timeout)
     box.fill(query)
     # Material reads the query on keyup (and on focus); fill() sets the value (CJK included,
     # which synthetic key presses cannot type) and the keyup makes Material read it.

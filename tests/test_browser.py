@@ -77,13 +77,23 @@ def number_of(url: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_SEARCH_PAGES: dict[str, object] = {}
+
+
+@pytest.fixture
+def search_page(lang, served, browser):
+    """One page per language (and worker) for all queries: loading the site and Material's
+    search worker once, then typing query after query into the same box, as a reader does."""
+    if lang not in _SEARCH_PAGES:
+        page = browser.new_page()
+        page.goto(served + ("" if lang == "zh" else "en/"))
+        _SEARCH_PAGES[lang] = page
+    return _SEARCH_PAGES[lang]
+
+
 @pytest.mark.parametrize("lang, query, expected", SEARCH_TABLE, ids=[f"{lang}:{q}" for lang, q, _ in SEARCH_TABLE])
-def test_search_finds_the_page_in_the_right_language(served, browser, lang, query, expected):
-    page = browser.new_page()
-    prefix = "" if lang == "zh" else "en/"
-    page.goto(served + prefix)
-    results = search(page, query)
-    page.close()
+def test_search_finds_the_page_in_the_right_language(search_page, lang, query, expected):
+    results = search(search_page, query)
     assert results, f"no result for {query!r}"
     for r in results:
         assert ("/en/" in r) == (lang == "en"), f"{query!r} on the {lang} site returned {r}"
@@ -91,9 +101,160 @@ def test_search_finds_the_page_in_the_right_language(served, browser, lang, quer
     assert expected & set(top), f"{query!r}: expected one of {sorted(expected)} in the first results, got {results[:5]}"
 
 
-def test_language_switcher_round_trip_on_every_question(served, browser, site):
+# --- one visit per page ------------------------------------------------------------------
+# Loading a formula-heavy page is the expensive part, so every page of a language is visited
+# once and everything that can be read from that visit is recorded; the tests below each assert
+# one property of the records. Both languages run in parallel (xdist groups, one per language).
+
+AXE_OPTIONS = {"resultTypes": ["violations"], "preload": False}
+# Only colours depend on the palette, so the dark pass runs the contrast rule alone.
+AXE_DARK_OPTIONS = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": ["color-contrast"]}}
+# KaTeX's visual layer (aria-hidden; screen readers get its MathML) is left out of axe: it is
+# about 40% of the elements the contrast rule measures, and its colours are checked directly
+# instead (every glyph must be in the colour of the text around the formula, see PAGE_FACTS).
+SERIOUS = """(options) => axe.run({exclude: [['.katex-html']]}, options).then(r => r.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"""
+PAGE_FACTS = """() => {
+    const parentColor = k => getComputedStyle(k.parentElement).color;
+    const maths = [...document.querySelectorAll('katex-math')];
+    return {
+      text: document.querySelector('article').innerText,
+      lang: document.documentElement.lang,
+      maths: maths.map(k => [k.classList.contains('math-display'), getComputedStyle(k).display,
+                            getComputedStyle(k).cssFloat]),
+      colours: maths.filter(k => [k.querySelector('.katex'), ...k.querySelectorAll('.katex-html *')]
+                  .some(e => getComputedStyle(e).color !== parentColor(k))).length,
+      switcher: Object.fromEntries([...document.querySelectorAll('.md-select__link[hreflang]')]
+                  .map(a => [a.hreflang, a.href])),
+    };
+}"""
+
+
+def page_lang_paths(site, lang):
+    return [p for p in all_paths(site) if p.startswith("en/") == (lang == "en")]
+
+
+def twin(path: str) -> str:
+    return path[3:] if path.startswith("en/") else "en/" + path
+
+
+_VISITS: dict[str, dict[str, dict]] = {}
+# Both languages' tests carry an xdist group, so each language's pages are visited once, by one
+# worker, while the other worker visits the other language.
+BY_LANG = pytest.mark.parametrize(
+    "lang", [pytest.param(lang, marks=pytest.mark.xdist_group(f"pages-{lang}")) for lang in ("zh", "en")]
+)
+
+
+@pytest.fixture
+def visits(lang, served, browser, site):
+    if lang not in _VISITS:
+        _VISITS[lang] = visit_every_page(lang, served, browser, site)
+    return _VISITS[lang]
+
+
+def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
+    """Visit every page of one language once, cold (HTTP cache off, so every load is a first
+    load): record console errors, failed/4xx/third-party requests, request count and bytes,
+    rendered text, formula layout and colour, language-switcher targets, axe (light, then dark
+    by switching the system colour scheme, which the automatic palette follows) and the page
+    width at 375 px."""
+    axe = AXE.read_text(encoding="utf-8")
+    ctx = browser.new_context(color_scheme="light", viewport={"width": 1280, "height": 800})
+    records = {}
+    for path in page_lang_paths(site, lang):
+        page = ctx.new_page()
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        events, finished = [], []
+        page.on("console", lambda m, events=events: m.type == "error" and events.append(f"console error: {m.text}"))
+        page.on("pageerror", lambda e, events=events: events.append(f"page error: {e}"))
+        page.on(
+            "requestfailed",
+            lambda r, events=events: events.append(f"failed request: {r.url} {r.failure}"),
+        )
+        page.on("response", lambda r, events=events: r.status >= 400 and events.append(f"HTTP {r.status}: {r.url}"))
+        page.on(
+            "request",
+            lambda r, events=events: (
+                not r.url.startswith((served, "data:", "blob:")) and events.append(f"third-party request: {r.url}")
+            ),
+        )
+        page.on("requestfinished", lambda r, finished=finished: finished.append(r))
+        page.goto(served + path, wait_until="networkidle")
+        sizes = [r.sizes() for r in finished]
+        rec = page.evaluate(PAGE_FACTS)
+        rec["requests"] = len(finished)
+        rec["bytes"] = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+        # Material makes a code block focusable once it sees it overflow (a resize observer):
+        # wait for that before axe judges scrollable regions.
+        page.wait_for_function(
+            "[...document.querySelectorAll('pre > code')].every(c => c.scrollWidth <= c.clientWidth || c.tabIndex >= 0)"
+        )
+        page.add_script_tag(content=axe)
+        rec["axe_light"] = page.evaluate(SERIOUS, AXE_OPTIONS)
+        page.emulate_media(color_scheme="dark")
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        rec["axe_dark"] = page.evaluate(SERIOUS, AXE_DARK_OPTIONS)
+        page.set_viewport_size({"width": 375, "height": 740})
+        rec["width"] = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        rec["events"] = list(events)  # a copy: closing the page may still add events
+        records[path] = rec
+        page.close()
+    ctx.close()
+    return records
+
+
+def report(problems: list[str]) -> None:
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
+@BY_LANG
+def test_visits_cover_every_page(visits, site, lang):
+    assert sorted(visits) == sorted(page_lang_paths(site, lang))
+    assert len(visits) == 4 + 30
+
+
+@BY_LANG
+def test_every_page_loads_cleanly(visits):
+    report([f"/{path}: {e}" for path, rec in visits.items() for e in rec["events"]])
+
+
+@BY_LANG
+def test_formulas_are_rendered_inline_or_as_blocks_in_the_text_colour(visits):
+    problems = []
+    for path, rec in visits.items():
+        if re.search(r"\$\$|\\frac|\\sum|\\mathbf|\\\(|\\\[", rec["text"]):
+            problems.append(f"/{path}: raw TeX visible")
+        if "questions/" in path and not rec["maths"]:
+            problems.append(f"/{path}: no rendered formula")
+        for is_display, display, float_ in rec["maths"]:
+            if display != ("block" if is_display else "inline") or float_ != "none":
+                problems.append(f"/{path}: formula laid out as display:{display} float:{float_}")
+                break
+        if rec["colours"]:
+            problems.append(f"/{path}: {rec['colours']} formula(s) not in the surrounding text colour")
+    report(problems)
+
+
+@BY_LANG
+def test_language_switcher_targets_the_same_page_in_the_other_language(visits, served):
+    problems = []
+    for path, rec in visits.items():
+        here = "en" if path.startswith("en/") else "zh"
+        there = "zh" if here == "en" else "en"
+        if rec["lang"] != here:
+            problems.append(f"/{path}: <html lang={rec['lang']}>")
+        if rec["switcher"].get(there) != served + twin(path):
+            problems.append(f"/{path}: switcher to {there} leads to {rec['switcher'].get(there)}")
+    report(problems)
+
+
+def test_language_switcher_round_trip_by_clicking(served, browser):
     page = browser.new_page()
-    for path in question_paths(site):
+    for path in ("questions/05-relu/", "questions/17-batch-normalization/", "concepts/"):
         for here, there, lang in (("", "en/", "en"), ("en/", "", "zh")):
             page.goto(served + here + path)
             page.locator(".md-header__option .md-select").hover()
@@ -103,79 +264,48 @@ def test_language_switcher_round_trip_on_every_question(served, browser, site):
     page.close()
 
 
-def test_every_page_loads_cleanly_with_rendered_math(served, browser, site):
-    problems = []
-    page = browser.new_page()
-    events = []
-    page.on("console", lambda m: m.type == "error" and events.append(f"console error: {m.text}"))
-    page.on("pageerror", lambda e: events.append(f"page error: {e}"))
-    # ERR_ABORTED is a request cut off by navigating to the next page (e.g. a search worker
-    # still loading); a missing file shows up as an HTTP status below.
-    page.on(
-        "requestfailed",
-        lambda r: "ERR_ABORTED" not in (r.failure or "") and events.append(f"failed request: {r.url} {r.failure}"),
-    )
-    page.on("response", lambda r: r.status >= 400 and events.append(f"HTTP {r.status}: {r.url}"))
-    page.on(
-        "request",
-        lambda r: not r.url.startswith((served, "data:", "blob:")) and events.append(f"third-party request: {r.url}"),
-    )
-    for path in all_paths(site):
-        events.clear()
-        page.goto(served + path, wait_until="networkidle")
-        text = page.inner_text("article")
-        if re.search(r"\$\$|\\frac|\\sum|\\mathbf|\\\(|\\\[", text):
-            events.append("raw TeX visible")
-        if "questions/" in path:
-            layout = page.evaluate("""() => [...document.querySelectorAll('katex-math')].map(k => [
-                k.classList.contains('math-display'), getComputedStyle(k).display, getComputedStyle(k).cssFloat])""")
-            if not layout:
-                events.append("no rendered formula")
-            for is_display, display, float_ in layout:
-                if display != ("block" if is_display else "inline") or float_ != "none":
-                    events.append(f"formula laid out as display:{display} float:{float_}")
-                    break
-        problems += [f"/{path}: {e}" for e in events]
-    page.close()
-    assert not problems, "\n".join(problems)
+@BY_LANG
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation(visits, scheme):
+    report([f"/{path} ({scheme}): {v}" for path, rec in visits.items() for v in rec[f"axe_{scheme}"]])
 
 
-def test_mobile_has_no_horizontal_scroll_and_reachable_navigation(served, browser, site):
+@BY_LANG
+def test_no_horizontal_scroll_at_375px(visits):
+    report(
+        [
+            f"/{path}: page is {sw}px wide in a {cw}px viewport"
+            for path, rec in visits.items()
+            for sw, cw in [rec["width"]]
+            if sw > cw + 1
+        ]
+    )
+
+
+@BY_LANG
+def test_question_page_weight_budget(visits):
+    """Deterministic budgets: first load of a question page <= 15 requests, <= 160 KB transferred."""
+    report(
+        [
+            f"/{path}: {rec['requests']} requests, {rec['bytes'] / 1024:.1f} KB"
+            for path, rec in visits.items()
+            if "questions/" in path and (rec["requests"] > 15 or rec["bytes"] > 160 * 1024)
+        ]
+    )
+
+
+def test_mobile_navigation_is_reachable(served, browser, site):
     ctx = browser.new_context(
         viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
     )
     page = ctx.new_page()
-    overflow = []
-    for path in all_paths(site):
-        page.goto(served + path)
-        sw, cw = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        if sw > cw + 1:
-            overflow.append(f"/{path}: page is {sw}px wide in a {cw}px viewport")
-    assert not overflow, "\n".join(overflow)
     page.goto(served + question_paths(site)[0])
+    sw, cw = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert sw <= cw + 1
     page.locator('label.md-header__button[for="__drawer"]').click()
     link = page.locator(".md-nav--primary .md-nav__link").filter(has_text=re.compile(r"^\s*1\.")).first
     link.wait_for(state="visible")
     ctx.close()
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_violation(served, browser, site, scheme):
-    ctx = browser.new_context(color_scheme=scheme)
-    page = ctx.new_page()
-    axe = AXE.read_text(encoding="utf-8")
-    problems = []
-    for path in all_paths(site):
-        page.goto(served + path)
-        page.add_script_tag(content=axe)
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                    .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
-        }""")
-        problems += [f"/{path} ({scheme}): {v}" for v in result]
-    ctx.close()
-    assert not problems, "\n".join(problems)
 
 
 def test_dark_mode_keeps_formulas_and_code_readable(served, browser, site):
@@ -211,23 +341,6 @@ def test_dark_mode_keeps_formulas_and_code_readable(served, browser, site):
     assert k == t
     assert scheme in ("default", "slate")
     ctx.close()
-
-
-def test_question_page_weight_budget(served, browser, site):
-    """Deterministic budgets: first load of a question page <= 15 requests, <= 160 KB transferred."""
-    over = []
-    for path in question_paths(site):
-        for lang in ("", "en/"):
-            ctx = browser.new_context()
-            page = ctx.new_page()
-            reqs = []
-            page.on("requestfinished", lambda r, reqs=reqs: reqs.append(r))
-            page.goto(served + lang + path, wait_until="networkidle")
-            total = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in reqs)
-            if len(reqs) > 15 or total > 160 * 1024:
-                over.append(f"/{lang}{path}: {len(reqs)} requests, {total / 1024:.1f} KB")
-            ctx.close()
-    assert not over, "\n".join(over)
 
 
 # --- study mode ---------------------------------------------------------------------------

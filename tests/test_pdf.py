@@ -33,18 +33,28 @@ def titles(lang: str) -> dict[str, str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def printed(site, tmp_path_factory):
-    copy = tmp_path_factory.mktemp("pdf") / "site"
-    shutil.copytree(site, copy)
-    pdfs = make_pdf.make_pdfs(copy)
-    return copy, dict(zip(("zh", "en"), pdfs, strict=True))
+_PRINTED: dict[str, tuple] = {}
+# Each language is printed once, by the worker that visits that language's pages in
+# test_browser.py (same xdist group): the two editions print in parallel.
+BY_LANG = pytest.mark.parametrize(
+    "lang", [pytest.param(lang, marks=pytest.mark.xdist_group(f"pages-{lang}")) for lang in ("zh", "en")]
+)
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.fixture
+def printed(lang, site, tmp_path_factory):
+    """(copy of the built site, PDF) after make_pdf printed ``lang`` into the copy."""
+    if lang not in _PRINTED:
+        copy = tmp_path_factory.mktemp(f"pdf-{lang}") / "site"
+        shutil.copytree(site, copy)
+        (pdf,) = make_pdf.make_pdfs(copy, langs=(lang,))
+        _PRINTED[lang] = (copy, pdf)
+    return _PRINTED[lang]
+
+
+@BY_LANG
 def test_pdf_holds_every_question_title(printed, lang):
-    _, pdfs = printed
-    pdf = pdfs[lang]
+    _, pdf = printed
     assert pdf.name == make_pdf.pdf_name(lang) and pdf.stat().st_size > 100_000
     raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True)
     text = squash(raw.stdout)
@@ -57,25 +67,25 @@ def test_pdf_holds_every_question_title(printed, lang):
     assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) > 30  # every question starts a page
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@BY_LANG
 def test_every_font_is_embedded(printed, lang):
     """Chromium embeds what it draws: Noto CJK (a CFF collection) as Type 3 glyph programs,
     KaTeX and Latin fonts as subset CID fonts. A font that is not embedded shows "no"."""
-    _, pdfs = printed
-    fonts = subprocess.run(["pdffonts", str(pdfs[lang])], capture_output=True, text=True, check=True).stdout
+    _, pdf = printed
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = [re.search(r"\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", line) for line in fonts.splitlines()[2:]]
     assert rows and all(rows), fonts
     assert all(m.group(1) == "yes" for m in rows), f"a font is not embedded:\n{fonts}"
     assert any("KaTeX_Main" in line for line in fonts.splitlines()), "formulas should use KaTeX's fonts"
 
 
-def test_print_pages_link_to_the_pdfs_and_links_hold(printed):
-    copy, pdfs = printed
-    for lang, pdf in pdfs.items():
-        html = (pdf.parent / "index.html").read_text(encoding="utf-8")
-        assert html.count('class="print-download"') == 1
-        assert f'href="{pdf.name}"' in html
-        # idempotent: running make pdf twice does not add a second link
-        assert make_pdf.add_download_link(html, lang) == html
+@BY_LANG
+def test_print_page_links_to_the_pdf_and_links_hold(printed, lang):
+    copy, pdf = printed
+    html = (pdf.parent / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="print-download"') == 1
+    assert f'href="{pdf.name}"' in html
+    # idempotent: running make pdf twice does not add a second link
+    assert make_pdf.add_download_link(html, lang) == html
     report = check_site(copy)
     assert not report.problems, report.problems[:5]
