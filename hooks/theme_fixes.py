@@ -1,13 +1,20 @@
-"""MkDocs hook: small accessibility fixes to Material's HTML (one concern: the theme's markup).
+"""MkDocs hook: small fixes to Material's output (one concern: the theme's markup and CSS).
 
 * The search overlay is ``role="dialog"`` without an accessible name: it gets ``aria-label``.
 * Tables scroll horizontally inside their own box on phones; a scrollable region must be
   reachable by keyboard, so content tables get ``tabindex="0"``.
+* Material's palette script marks ``<body data-md-color-switching>`` at start-up and removes
+  the mark later; its stylesheet's ``[data-md-color-switching] *`` rule (no transitions while
+  the palette changes) turns each of those into a restyle of the whole document, which on a
+  formula-heavy page is ~100 ms of main-thread work apiece (Lighthouse TBT). The rule is
+  dropped; the cost is that colours may fade for a moment when a reader toggles the palette.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 SEARCH_LABEL = {"zh": "搜索", "en": "Search"}
 DIALOG_RE = re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")(?![^>]*aria-label)')
@@ -26,3 +33,26 @@ def fix_html(output: str, lang: str) -> str:
 def on_post_page(output, page, config):
     lang = "en" if page.url.startswith("en/") else "zh"
     return fix_html(output, lang)
+
+
+SWITCHING_RULE_RE = re.compile(
+    r"\[data-md-color-switching\] \*,\[data-md-color-switching\] :after,"
+    r"\[data-md-color-switching\] :before\{transition-duration:0s!important\}"
+)
+
+
+def drop_switching_rule(css: str) -> tuple[str, int]:
+    """Material's palette CSS without the ``[data-md-color-switching]`` rule; (css, rules dropped)."""
+    return SWITCHING_RULE_RE.subn("", css)
+
+
+def on_post_build(config):
+    sheets = sorted((Path(config.site_dir) / "assets" / "stylesheets").glob("palette.*.min.css"))
+    dropped = 0
+    for sheet in sheets:
+        css, n = drop_switching_rule(sheet.read_text(encoding="utf-8"))
+        if n:
+            sheet.write_text(css, encoding="utf-8")
+            dropped += n
+    if sheets and not dropped:  # a Material update changed the rule: the fix needs a look
+        print("WARNING (theme_fixes) - Material's [data-md-color-switching] rule not found", file=sys.stderr)

@@ -197,6 +197,8 @@ def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
         rec["axe_light"] = page.evaluate(SERIOUS, AXE_OPTIONS)
         page.emulate_media(color_scheme="dark")
         page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        # colours of links and buttons fade (CSS transitions): measure them once they settle
+        page.wait_for_function("document.getAnimations().length === 0")
         rec["axe_dark"] = page.evaluate(SERIOUS, AXE_DARK_OPTIONS)
         page.set_viewport_size({"width": 375, "height": 740})
         rec["width"] = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import lxml.html
 
+import theme_fixes
 from conftest import ROOT
 
 
@@ -93,3 +96,22 @@ def test_config_is_strict_with_link_validation():
     assert cfg["strict"] is True
     assert cfg["validation"]["links"]["not_found"] == "warn"
     assert cfg["validation"]["links"]["anchors"] == "warn"
+
+
+def test_palette_switching_rule_is_dropped_from_materials_css(site):
+    """theme_fixes drops the rule that makes Material's start-up palette marks restyle the
+    whole document (see the hook's docstring); planted: the rule as Material ships it."""
+    import material
+
+    assets = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    (shipped,) = assets.glob("palette.*.min.css")
+    rule = (
+        "[data-md-color-switching] *,[data-md-color-switching] :after,"
+        "[data-md-color-switching] :before{transition-duration:0s!important}"
+    )
+    planted = "a{color:red}" + rule + "b{color:blue}"
+    assert theme_fixes.drop_switching_rule(planted) == ("a{color:red}b{color:blue}", 1)
+    # the installed Material still ships the rule in this exact form
+    assert theme_fixes.drop_switching_rule(shipped.read_text(encoding="utf-8"))[1] == 1
+    built = list((site / "assets" / "stylesheets").glob("palette.*.min.css"))
+    assert built and all("data-md-color-switching" not in p.read_text(encoding="utf-8") for p in built)
