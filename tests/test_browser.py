@@ -184,6 +184,8 @@ def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
         )
         page.on("requestfinished", lambda r, finished=finished: finished.append(r))
         page.goto(served + path, wait_until="networkidle")
+        # a busy main thread can discover fonts after the network went quiet: wait for them too
+        page.evaluate("document.fonts.ready.then(() => true)")
         sizes = [r.sizes() for r in finished]
         rec = page.evaluate(PAGE_FACTS)
         rec["requests"] = len(finished)
