@@ -13,18 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 from importlib.metadata import version
-from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.plugins import event_priority
 
-from diskmemo import DiskMemo
+from diskmemo import DiskMemo, patch_method, project_cache
 
 _memo: DiskMemo | None = None
-
-
-def cache_dir(config) -> Path:
-    return Path(config.docs_dir).parent / ".cache"  # next to docs/: the project's cache
 
 
 def highlight_key(settings: dict, args: tuple, kwargs: dict) -> str:
@@ -38,24 +33,25 @@ def on_config(config):
     from pymdownx.highlight import Highlight
 
     signature = f"pygments {version('pygments')} pymdownx {version('pymdown-extensions')}"
-    path = cache_dir(config) / "highlight" / "blocks.json"
+    path = project_cache(config, "highlight", "blocks.json")
     if _memo is None or _memo.signature != signature or _memo.path != path:
         _memo = DiskMemo(path, signature)
-    original = getattr(Highlight.highlight, "__wrapped__", Highlight.highlight)
 
-    def highlight(self, *args, **kwargs):
-        if self.title_mode == "html":  # stores the title in the page's htmlStash: not cacheable
-            return original(self, *args, **kwargs)
-        key = hashlib.sha1(highlight_key(vars(self), args, kwargs).encode()).hexdigest()
-        return _memo.get(key, lambda _: original(self, *args, **kwargs))
+    def memoised(original):
+        def highlight(self, *args, **kwargs):
+            if self.title_mode == "html":  # stores the title in the page's htmlStash: not cacheable
+                return original(self, *args, **kwargs)
+            key = hashlib.sha1(highlight_key(vars(self), args, kwargs).encode()).hexdigest()
+            return _memo.get(key, lambda _: original(self, *args, **kwargs))
 
-    highlight.__wrapped__ = original
-    Highlight.highlight = highlight
+        return highlight
+
+    patch_method(Highlight, "highlight", memoised)
     return config
 
 
 def on_env(env, config, files):
-    folder = cache_dir(config) / "jinja"
+    folder = project_cache(config, "jinja")
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     return env

@@ -7,6 +7,21 @@ import json
 from pathlib import Path
 
 
+def project_cache(config, *parts: str) -> Path:
+    """``.cache/<parts>`` next to the project's docs/ directory."""
+    return Path(config.docs_dir).parent.joinpath(".cache", *parts)
+
+
+def patch_method(owner, name: str, make_wrapper) -> None:
+    """Replace ``owner.name`` with ``make_wrapper(original)``. Idempotent across rebuilds
+    (``mkdocs serve`` runs on_config again): the original is kept in ``__wrapped__``."""
+    current = getattr(owner, name)
+    original = getattr(current, "__wrapped__", current)
+    wrapper = make_wrapper(original)
+    wrapper.__wrapped__ = original
+    setattr(owner, name, wrapper)
+
+
 class DiskMemo:
     """A string -> string memo kept in one JSON file between builds.
 

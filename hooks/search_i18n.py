@@ -23,7 +23,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 import glossary
-from diskmemo import DiskMemo
+from diskmemo import DiskMemo, patch_method, project_cache
 
 LANGS = ("zh", "en")
 DEFAULT = "zh"
@@ -110,20 +110,21 @@ def on_config(config):
     if text != _userdict["text"]:
         _userdict.update(text=text, loaded=False)  # (mkdocs serve: the glossary changed)
     signature = hashlib.sha1(f"{jieba.__version__}\n{text}".encode()).hexdigest()
-    path = Path(config.docs_dir).parent / ".cache" / "search" / "jieba-segments.json"
+    path = project_cache(config, "search", "jieba-segments.json")
     if _cache is None or _cache.signature != signature or _cache.path != path:
         _cache = DiskMemo(path, signature)
-    original = getattr(SearchIndex._segment_chinese, "__wrapped__", SearchIndex._segment_chinese)
 
-    def segment(self, data):
-        def compute(text):
-            _jieba_ready()
-            return original(self, text)
+    def memoised(original):
+        def segment(self, data):
+            def compute(text):
+                _jieba_ready()
+                return original(self, text)
 
-        return _cache.get(data, compute)
+            return _cache.get(data, compute)
 
-    segment.__wrapped__ = original
-    SearchIndex._segment_chinese = segment
+        return segment
+
+    patch_method(SearchIndex, "_segment_chinese", memoised)
     return config
 
 

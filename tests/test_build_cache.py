@@ -8,6 +8,7 @@ import markdown
 from pymdownx.highlight import Highlight
 
 import build_cache
+import diskmemo
 
 SOURCE = '```python\nx = 1  # 注释\n```\n\n```{.python title="t.py"}\ny = 2\n```\n'
 
@@ -38,3 +39,17 @@ def test_highlight_key_covers_settings_and_options():
     assert base == build_cache.highlight_key({"md": object(), "linenums": None}, ("x = 1", "python"), {"hl_lines": []})
     assert base != build_cache.highlight_key({"linenums": True}, ("x = 1", "python"), {"hl_lines": []})
     assert base != build_cache.highlight_key({"linenums": None}, ("x = 1", "python"), {"hl_lines": [1]})
+
+
+def test_patch_method_is_idempotent_across_rebuilds():
+    class Lib:
+        def f(self, x):
+            return x + 1
+
+    def doubled(original):
+        return lambda self, x: 2 * original(self, x)
+
+    diskmemo.patch_method(Lib, "f", doubled)
+    diskmemo.patch_method(Lib, "f", doubled)  # mkdocs serve: on_config again
+    assert Lib().f(1) == 4  # wrapped once, not twice
+    assert Lib.f.__wrapped__(Lib(), 1) == 2
