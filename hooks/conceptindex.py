@@ -7,7 +7,10 @@
 * ``scan_pages`` builds per-page profiles (primary concepts from front matter, mentions
   from prose); ``usage`` inverts them; ``rank_related`` ranks questions by shared concepts.
 * ``sort_key`` / ``group_concepts`` order concepts as readers expect: English A–Z,
-  Chinese by pinyin (pypinyin), grouped by initial letter.
+  Chinese by pinyin (pypinyin, imported on first use: loading its dictionaries takes ~0.5 s).
+
+The slow steps take an optional function for their inner work (``mentions`` in
+``scan_pages``, ``pinyin`` in the sorting functions), so the MkDocs hook can memoise it.
 * ``link_first_mentions`` links the first mention of each concept in rendered HTML.
 """
 
@@ -16,8 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pypinyin import lazy_pinyin
 
 import glossary as glossary_mod
 import pageschema
@@ -130,19 +131,29 @@ class PageProfile:
 _scans: dict[tuple, dict[str, PageProfile]] = {}
 
 
-def scan_pages_once(docs_dir: Path, g: glossary_mod.Glossary, signature: tuple) -> dict[str, PageProfile]:
+def scan_pages_once(
+    docs_dir: Path, g: glossary_mod.Glossary, signature: tuple, mentions=None
+) -> dict[str, PageProfile]:
     """:func:`scan_pages`, computed once per ``signature`` (see ``pageschema.docs_signature``):
     the concept and study hooks of both language builds share one scan."""
     key = (str(docs_dir), signature)
     if key not in _scans:
         _scans.clear()
-        _scans[key] = scan_pages(docs_dir, g)
+        _scans[key] = scan_pages(docs_dir, g, mentions)
     return _scans[key]
 
 
-def scan_pages(docs_dir: Path, g: glossary_mod.Glossary) -> dict[str, PageProfile]:
-    """Profiles of every question page pair under docs_dir/questions, keyed by slug."""
-    matchers = {lang: build_matcher(g, lang) for lang in glossary_mod.LANGS}
+def scan_pages(docs_dir: Path, g: glossary_mod.Glossary, mentions=None) -> dict[str, PageProfile]:
+    """Profiles of every question page pair under docs_dir/questions, keyed by slug.
+
+    ``mentions(lang, prose)`` returns the concept ids mentioned in a page's prose; by default
+    the glossary's matcher of that language finds them."""
+    if mentions is None:
+        matchers = {lang: build_matcher(g, lang) for lang in glossary_mod.LANGS}
+
+        def mentions(lang: str, prose: str) -> set[str]:
+            return {cid for cid, _, _ in matchers[lang].find(prose)}
+
     profiles: dict[str, PageProfile] = {}
     for p in sorted((docs_dir / "questions").glob("[0-9][0-9]-*.*.md")):
         m = pageschema.QUESTION_RE.match(f"questions/{p.name}")
@@ -155,7 +166,7 @@ def scan_pages(docs_dir: Path, g: glossary_mod.Glossary) -> dict[str, PageProfil
             slug, PageProfile(int(meta.get("seed", m.group("num"))), slug, {}, list(meta.get("concepts") or []))
         )
         prof.titles[lang] = str(meta.get("title", slug))
-        prof.mentioned[lang] = {cid for cid, _, _ in matchers[lang].find(prose_of_markdown(text))}
+        prof.mentioned[lang] = set(mentions(lang, prose_of_markdown(text)))
     return profiles
 
 
@@ -204,24 +215,31 @@ def rank_related(profiles: dict[str, PageProfile], slug: str, limit: int = 5) ->
     return ranked[:limit]
 
 
-def sort_key(name: str, lang: str) -> tuple:
+def pinyin(name: str) -> str:
+    """Tone-less pinyin of a name, syllables run together (non-Chinese characters kept)."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(name))
+
+
+def sort_key(name: str, lang: str, pinyin=pinyin) -> tuple:
     """English: case-insensitive A–Z. Chinese: by pinyin (tone-less), then by the name."""
     if lang == "zh":
-        return ("".join(lazy_pinyin(name)).casefold(), name)
+        return (pinyin(name).casefold(), name)
     return (name.casefold(), name)
 
 
-def group_letter(name: str, lang: str) -> str:
-    key = sort_key(name, lang)[0]
+def group_letter(name: str, lang: str, pinyin=pinyin) -> str:
+    key = sort_key(name, lang, pinyin)[0]
     first = key[:1].upper()
     return first if "A" <= first <= "Z" else "0-9" if first.isdigit() else "Other"
 
 
-def group_concepts(g: glossary_mod.Glossary, lang: str) -> list[tuple[str, list[glossary_mod.Concept]]]:
-    items = sorted(g.concepts.values(), key=lambda c: sort_key(c.names[lang], lang))
+def group_concepts(g: glossary_mod.Glossary, lang: str, pinyin=pinyin) -> list[tuple[str, list[glossary_mod.Concept]]]:
+    items = sorted(g.concepts.values(), key=lambda c: sort_key(c.names[lang], lang, pinyin))
     groups: dict[str, list] = {}
     for c in items:
-        groups.setdefault(group_letter(c.names[lang], lang), []).append(c)
+        groups.setdefault(group_letter(c.names[lang], lang, pinyin), []).append(c)
     return sorted(groups.items(), key=lambda kv: (len(kv[0]) > 1, kv[0]))  # A–Z, then 0-9, Other
 
 

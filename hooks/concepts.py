@@ -6,12 +6,18 @@
 * Every question page gets "Concepts in this question" and "Related questions" blocks, and
   the first prose mention of each concept links to its index entry.
 * ``concepts.json`` (both languages) is written at the site root for tools.
+
+Finding mentions (the glossary's matcher over every page's text) and pinyin sort keys are the
+slow parts; their results are memoised in ``.cache/concepts/``, keyed by the input text, under
+a signature of the glossary, the matching code and pypinyin's version.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -21,6 +27,7 @@ from mkdocs.utils import get_relative_url
 import conceptindex as ci
 import glossary
 import pageschema
+from diskmemo import DiskMemo, project_cache
 
 MARKER = "<!-- concept-index -->"
 INDEX_SRC = "concepts/index"
@@ -58,6 +65,32 @@ LABELS = {
 }
 
 _state: dict = {}
+_memo: DiskMemo | None = None
+
+
+def memo_signature(glossary_text: str) -> str:
+    code = Path(ci.__file__).read_bytes()
+    return hashlib.sha1(glossary_text.encode() + code + version("pypinyin").encode()).hexdigest()
+
+
+def memo_pinyin(name: str) -> str:
+    return _memo.get(f"pinyin\t{name}", lambda _: ci.pinyin(name))
+
+
+def memo_mentions(lang: str, prose: str) -> list[str]:
+    def compute(_key):
+        return json.dumps(sorted({cid for cid, _, _ in _state["matchers"][lang].find(prose)}))
+
+    key = "scan\t" + hashlib.sha1(f"{lang}\n{prose}".encode()).hexdigest()
+    return json.loads(_memo.get(key, compute))
+
+
+def memo_links(html: str, lang: str, base: str) -> str:
+    def compute(_key):
+        out, _ = ci.link_first_mentions(html, _state["matchers"][lang], lambda cid: f"{base}#{cid}")
+        return out
+
+    return _memo.get("links\t" + hashlib.sha1(f"{lang}\n{base}\n{html}".encode()).hexdigest(), compute)
 
 
 def page_lang(page) -> str:
@@ -75,11 +108,17 @@ def on_files(files, config):
     sig = pageschema.docs_signature(docs)
     if _state.get("sig") == sig:
         return files  # the other language's build of the same sources: reuse the scan
+    global _memo
     try:
         g = glossary.load_glossary(docs / "concepts.yml")
     except glossary.GlossaryError as e:
         raise PluginError(str(e)) from None
-    profiles = ci.scan_pages_once(docs, g, sig)
+    path = project_cache(config, "concepts", "memo.json")
+    signature = memo_signature((docs / "concepts.yml").read_text(encoding="utf-8"))
+    if _memo is None or _memo.signature != signature or _memo.path != path:
+        _memo = DiskMemo(path, signature)
+    _state["matchers"] = {lang: ci.build_matcher(g, lang) for lang in glossary.LANGS}
+    profiles = ci.scan_pages_once(docs, g, sig, memo_mentions)
     use = ci.usage(profiles, g)
     if not _state.get("warned"):
         for cid in ci.unused_concepts(use):
@@ -91,7 +130,6 @@ def on_files(files, config):
         profiles=profiles,
         usage=use,
         warned=True,
-        matchers={lang: ci.build_matcher(g, lang) for lang in glossary.LANGS},
     )
     return files
 
@@ -110,7 +148,7 @@ def index_markdown(lang: str) -> str:
     """The generated body of the concept index page in one language."""
     g, use, L = _state["glossary"], _state["usage"], LABELS[lang]
     other = "en" if lang == "zh" else "zh"
-    groups = ci.group_concepts(g, lang)
+    groups = ci.group_concepts(g, lang, memo_pinyin)
     lines = [" · ".join(f"[{letter}](#letter-{letter.lower()})" for letter, _ in groups), ""]
     for letter, concepts in groups:
         lines += [f"## {letter} {{#letter-{letter.lower()}}}", ""]
@@ -151,7 +189,9 @@ def question_blocks(slug: str, lang: str) -> str:
     target = "../concepts/index.md"
     lines = ["", f"## {L['concepts']} {{#concepts}}", ""]
     lines.append(f"**{L['explained']}**{L['colon']}" + L["sep"].join(_clink(c, lang, target) for c in prof.primary))
-    mentioned = sorted(prof.mentions(), key=lambda c: ci.sort_key(_state["glossary"].concepts[c].names[lang], lang))
+    mentioned = sorted(
+        prof.mentions(), key=lambda c: ci.sort_key(_state["glossary"].concepts[c].names[lang], lang, memo_pinyin)
+    )
     if mentioned:
         lines += ["", f"**{L['mentioned']}**{L['colon']}" + L["sep"].join(_clink(c, lang, target) for c in mentioned)]
     related = ci.rank_related(_state["profiles"], slug)
@@ -186,8 +226,7 @@ def on_page_content(html, page, config, files):
     if index is None:
         return html
     base = get_relative_url(index.url, page.url)
-    html, _ = ci.link_first_mentions(html, _state["matchers"][lang], lambda cid: f"{base}#{cid}")
-    return html
+    return memo_links(html, lang, base)
 
 
 def concepts_json() -> dict:
@@ -225,6 +264,8 @@ def on_post_build(config):
     i18n = config.plugins.get("i18n")
     if i18n is not None and getattr(i18n, "building", False):
         return
+    if _memo is not None:
+        _memo.save()
     site = Path(config.site_dir)
     root = site if (site / "sitemap.xml").exists() else site.parent
     (root / "concepts.json").write_text(json.dumps(concepts_json(), ensure_ascii=False, indent=1), encoding="utf-8")

@@ -33,10 +33,15 @@ def on_post_page(output, page, config):
     return mathrender.add_font_preloads(output) if "<katex-math" in output else output
 
 
-@event_priority(-50)
+@event_priority(-200)
 def on_post_build(config):
-    mathrender.install_assets(config.site_dir, _chars)
-    mathrender.append_css(Path(config.site_dir) / STYLESHEET)
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and getattr(i18n, "building", False):
+        return  # static-i18n's nested build of another language: fonts once, at the end
+    site = Path(config.site_dir)
+    root = site if (site / "sitemap.xml").exists() else site.parent  # the languages share assets/
+    mathrender.install_assets(root, _chars)
+    mathrender.append_css(root / STYLESHEET)
     mathrender.renderer().save()
 
 

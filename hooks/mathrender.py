@@ -15,6 +15,7 @@ import hashlib
 import html
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -219,11 +220,16 @@ def formula_chars(content: str) -> set[str]:
 
 
 def subset_font(src: Path, chars: set[str]) -> bytes:
-    """The woff2 font reduced to the glyphs of ``chars`` (fontTools)."""
+    """The woff2 font reduced to the glyphs of ``chars`` (fontTools). Read from KaTeX's TTF
+    copy of the font when there is one: the same glyphs, without decoding woff2 (3x faster)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(src))
+    # KaTeX's TTFs store Unix timestamps where the format wants 1904-based ones: fontTools
+    # notices, says so on every font, and reads them right anyway
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+    ttf = src.with_suffix(".ttf")
+    font = TTFont(str(ttf if ttf.is_file() else src), recalcTimestamp=False)  # reproducible output
     opts = subset.Options()
     opts.flavor = "woff2"
     opts.layout_features = ["*"]

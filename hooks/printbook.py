@@ -17,8 +17,10 @@ from mkdocs.utils import get_relative_url
 
 PRINT_SRC = "print/index."
 MARKER = "<!-- print-all -->"
-ID_RE = re.compile(r'\bid="([^"]+)"')
-HREF_RE = re.compile(r'\b(href|src)="([^"#:?][^"]*|#[^"]*)"')
+# Attributes as Markdown and KaTeX write them (one space before each): a pattern that starts
+# with a literal is searched far faster than one that starts with \b (the print page is MBs).
+ID_RE = re.compile(r' id="([^"]+)"')
+HREF_RE = re.compile(r' (href|src)="([^"#:?][^"]*|#[^"]*)"')
 DETAILS_RE = re.compile(r"<details(?![^>]*\bopen\b)")
 _pages: dict[str, dict[str, tuple[int, str, str, str]]] = {"zh": {}, "en": {}}
 
@@ -30,17 +32,17 @@ def lang_of(page) -> str:
 def rebase(html: str, prefix: str, from_url: str, to_url: str) -> str:
     """Prefix ids and same-page anchors with ``prefix``; re-base relative links from the page
     at ``from_url`` to the page at ``to_url`` (both site-relative directory URLs)."""
-    html = ID_RE.sub(lambda m: f'id="{prefix}-{m.group(1)}"', html)
+    html = ID_RE.sub(lambda m: f' id="{prefix}-{m.group(1)}"', html)
 
     def link(m):
         attr, url = m.group(1), m.group(2)
         if url.startswith("#"):
-            return f'{attr}="#{prefix}-{url[1:]}"' if len(url) > 1 else m.group(0)
+            return f' {attr}="#{prefix}-{url[1:]}"' if len(url) > 1 else m.group(0)
         target = posixpath.normpath(posixpath.join(from_url, url.split("#")[0]))
         frag = "#" + url.split("#", 1)[1] if "#" in url else ""
         if url.split("#")[0].endswith("/") and not target.endswith("/"):
             target += "/"
-        return f'{attr}="{get_relative_url(target, to_url) if target != "." else "./"}{frag}"'
+        return f' {attr}="{get_relative_url(target, to_url) if target != "." else "./"}{frag}"'
 
     return DETAILS_RE.sub("<details open", HREF_RE.sub(link, html))
 

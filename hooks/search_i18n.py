@@ -7,9 +7,11 @@ Material's search base). Each index gets a pipeline that keeps English terms and
 abbreviations searchable: no stemmer on the Chinese side (it breaks English words),
 jieba-segmented Chinese tokens split on the zero-width spaces Material inserts.
 
-jieba is the slow part of indexing (loading its dictionary, then cutting every Chinese run):
-segmentations are memoised in ``.cache/search/`` keyed by the text, so a rebuild only cuts
-what changed, and jieba's dictionary is loaded on the first text that is not cached.
+Indexing is slow (Material parses every page's HTML; jieba loads its dictionary, then cuts
+every Chinese run), so two memos live in ``.cache/search/``: a page's index entries, keyed by
+everything they are made of (its HTML, URL, title, table of contents, index settings), and
+jieba's segmentations keyed by the text, for the pages that changed. jieba's dictionary is
+loaded only when a text is not cached.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import io
 import json
 import re
+from importlib.metadata import version
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -86,6 +89,7 @@ def jieba_user_dict(g: glossary.Glossary) -> str:
 
 
 _cache: DiskMemo | None = None
+_entries: DiskMemo | None = None
 _userdict = {"text": "", "loaded": False}
 
 
@@ -98,8 +102,36 @@ def _jieba_ready():
         _userdict["loaded"] = True
 
 
+def toc_rows(items) -> list:
+    return [[a.id, a.title, toc_rows(a.children)] for a in items]
+
+
+def entries_key(index_config: dict, page) -> str:
+    """Everything Material's ``add_entry_from_context`` reads from a page, and its settings."""
+    meta = {k: page.meta.get(k) for k in ("search", "tags", "title")}
+    parts = [index_config, page.content, page.url, page.title, meta, toc_rows(page.toc)]
+    return hashlib.sha1(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=repr).encode()).hexdigest()
+
+
+def memoised_entries(original):
+    def add_entry_from_context(self, page):
+        if _entries is None:
+            return original(self, page)
+        before = len(self.entries)
+
+        def compute(_key):
+            original(self, page)
+            return json.dumps(self.entries[before:], ensure_ascii=False)
+
+        added = json.loads(_entries.get(entries_key(self.config, page), compute))
+        del self.entries[before:]
+        self.entries.extend(added)
+
+    return add_entry_from_context
+
+
 def on_config(config):
-    global _cache
+    global _cache, _entries
     try:
         import jieba
         from material.plugins.search.plugin import SearchIndex
@@ -125,6 +157,11 @@ def on_config(config):
         return segment
 
     patch_method(SearchIndex, "_segment_chinese", memoised)
+    path = project_cache(config, "search", "entries.json")
+    signature = f"{signature} material {version('mkdocs-material')}"
+    if _entries is None or _entries.signature != signature or _entries.path != path:
+        _entries = DiskMemo(path, signature)
+    patch_method(SearchIndex, "add_entry_from_context", memoised_entries)
     return config
 
 
@@ -149,8 +186,9 @@ def on_post_build(config):
     i18n = config.plugins.get("i18n")
     if i18n is not None and getattr(i18n, "building", False):
         return  # nested per-language build; the merged index is not final yet
-    if _cache is not None:
-        _cache.save()
+    for memo in (_cache, _entries):
+        if memo is not None:
+            memo.save()
     site = Path(config.site_dir)
     root = site if (site / "sitemap.xml").exists() else site.parent
     merged_path = root / "search" / "search_index.json"

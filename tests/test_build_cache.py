@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import json
 
 import markdown
+from mkdocs.structure.pages import Page
 from pymdownx.highlight import Highlight
 
 import build_cache
@@ -13,13 +14,26 @@ import diskmemo
 SOURCE = '```python\nx = 1  # 注释\n```\n\n```{.python title="t.py"}\ny = 2\n```\n'
 
 
+class Config(dict):
+    """Item and attribute access, like MkDocs' config."""
+
+    __getattr__ = dict.__getitem__
+
+
 def render(text=SOURCE):
     return markdown.markdown(text, extensions=["pymdownx.highlight", "pymdownx.superfences"])
 
 
 def test_highlight_memo_returns_what_pygments_returns(tmp_path):
     plain = render()
-    config = SimpleNamespace(docs_dir=str(tmp_path / "docs"), plugins={})
+    config = Config(
+        docs_dir=str(tmp_path / "docs"),
+        plugins={},
+        markdown_extensions=["toc"],
+        mdx_configs={},
+        validation={},
+        use_directory_urls=True,
+    )
     build_cache.on_config(config)
     try:
         assert render() == plain  # computed
@@ -32,6 +46,7 @@ def test_highlight_memo_returns_what_pygments_returns(tmp_path):
         assert (tmp_path / ".cache" / "highlight" / "blocks.json").is_file()
     finally:
         Highlight.highlight = Highlight.highlight.__wrapped__
+        Page.render = Page.render.__wrapped__
 
 
 def test_highlight_key_covers_settings_and_options():
@@ -53,3 +68,62 @@ def test_patch_method_is_idempotent_across_rebuilds():
     diskmemo.patch_method(Lib, "f", doubled)  # mkdocs serve: on_config again
     assert Lib().f(1) == 4  # wrapped once, not twice
     assert Lib.f.__wrapped__(Lib(), 1) == 2
+
+
+def test_stable_repr_has_no_memory_addresses():
+    import pymdownx.slugs
+
+    slugify = pymdownx.slugs.slugify(case="lower")
+    text = build_cache.stable_repr(slugify)
+    assert "0x" not in text and "_uslugify" in text and "lower" in text
+    assert text == build_cache.stable_repr(pymdownx.slugs.slugify(case="lower"))
+    assert text != build_cache.stable_repr(pymdownx.slugs.slugify(case="none"))
+
+
+def test_toc_tokens_round_trip():
+    from mkdocs.structure.toc import get_toc
+
+    tokens = [
+        {"level": 2, "id": "题目", "name": "题目", "children": [{"level": 3, "id": "a", "name": "A", "children": []}]}
+    ]
+    assert build_cache.toc_tokens(get_toc(tokens)) == tokens
+
+
+def site_files(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_cached_rebuild_is_identical_and_faults_still_fail(make_project):
+    """A build from the caches (.cache/) writes the same site as a build without; a fault
+    planted after the caches are warm is still reported, on every build, not only the first."""
+    from conftest import build
+
+    proj = make_project()
+    for lang, text in (("zh", "\n使用 ReLU 激活。\n"), ("en", "\nUses ReLU.\n")):  # a concept link
+        q = proj / "docs" / "questions" / f"01-test.{lang}.md"
+        q.write_text(q.read_text(encoding="utf-8") + text, encoding="utf-8")
+    assert build(proj).returncode == 0
+    cold = site_files(proj / "site")
+    assert b'class="concept-link"' in cold["en/questions/01-test/index.html"]
+    memo = json.loads((proj / ".cache" / "pages" / "render.json").read_text(encoding="utf-8"))
+    assert len(memo["entries"]) == 6  # 3 pages x 2 languages, every conversion stored
+    assert build(proj).returncode == 0
+    assert site_files(proj / "site") == cold
+
+    # links into a cached page are checked against its anchors, restored from the cache
+    home = proj / "docs" / "index.zh.md"
+    home.write_text("# Home zh\n\n[题目](questions/01-test.md#题目)\n", encoding="utf-8")
+    r = build(proj)
+    assert r.returncode == 0, r.stdout + r.stderr
+    home.write_text("# Home zh\n\n[题目](questions/01-test.md#no-such-anchor)\n", encoding="utf-8")
+    for _ in range(2):  # a conversion that warned is not cached: the second build fails too
+        r = build(proj)
+        assert r.returncode != 0 and "no-such-anchor" in r.stdout + r.stderr
+
+    # (in the default language: its build saves the caches before strict mode aborts it)
+    page = proj / "docs" / "questions" / "01-test.zh.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](missing.md)\n", encoding="utf-8")
+    home.write_text("# Home zh\n", encoding="utf-8")
+    for _ in range(2):
+        r = build(proj)
+        assert r.returncode != 0 and "missing.md" in r.stdout + r.stderr and "01-test.zh.md" in r.stdout + r.stderr

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import search_i18n
 from diskmemo import DiskMemo
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def load(path):
@@ -80,3 +84,41 @@ def test_glossary_terms_are_single_tokens(site):
     tokens = set("".join(d["title"] + "\u200b" + d["text"] for d in zh["docs"]).replace("\u200b", " ").split())
     for term in ("批归一化", "梯度消失", "卷积核"):
         assert term in tokens, f"{term} should be one jieba token (user dictionary from the glossary)"
+
+
+def test_page_entries_memo_gives_materials_entries(tmp_path):
+    from types import SimpleNamespace
+
+    from material.plugins.search.plugin import SearchIndex
+    from mkdocs.structure.toc import get_toc
+
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "concepts.yml", tmp_path / "docs" / "concepts.yml")
+    config = SimpleNamespace(docs_dir=str(tmp_path / "docs"))
+    page = SimpleNamespace(
+        content='<h2 id="题目">题目</h2><p>批归一化与残差连接</p><h2 id="b">B</h2><p>ReLU</p>',
+        url="questions/x/",
+        title="测试",
+        meta={"tags": ["activation"]},
+        toc=get_toc([{"level": 2, "id": "题目", "name": "题目", "children": []}]),
+    )
+    index = SearchIndex(lang=["zh"], separator=search_i18n.SEPARATOR, pipeline=[])
+    search_i18n.on_config(config)
+    original = SearchIndex.add_entry_from_context.__wrapped__
+    try:
+        original(index, page)  # Material's own indexing (with our jieba dictionary)
+        expected = list(index.entries)
+        assert expected and any("\u200b批归一化\u200b" in e["text"] for e in expected)
+        memo = search_i18n._entries
+        for _ in range(2):
+            index.entries = []
+            SearchIndex.add_entry_from_context(index, page)
+            assert index.entries == expected
+        assert memo.misses == 1  # the second page view came from the memo
+        page.content = page.content.replace("ReLU", "GELU")
+        index.entries = []
+        SearchIndex.add_entry_from_context(index, page)
+        assert memo.misses == 2 and "GELU" in index.entries[-1]["text"]
+    finally:
+        SearchIndex.add_entry_from_context = original
+        SearchIndex._segment_chinese = SearchIndex._segment_chinese.__wrapped__
