@@ -28,6 +28,7 @@ from jinja2 import FileSystemBytecodeCache
 from mkdocs.plugins import event_priority
 
 from diskmemo import DiskMemo, patch_method, project_cache
+from i18nbuild import final_site_root
 
 _memo: DiskMemo | None = None
 _pages: DiskMemo | None = None
@@ -183,8 +184,7 @@ def on_env(env, config, files):
 
 @event_priority(-200)
 def on_post_build(config):
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
+    if final_site_root(config) is None:
         return  # nested per-language build: save once, after the last language
     for memo in (_memo, _pages):
         if memo is not None:

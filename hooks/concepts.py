@@ -28,6 +28,7 @@ import conceptindex as ci
 import glossary
 import pageschema
 from diskmemo import DiskMemo, project_cache
+from i18nbuild import final_site_root
 
 MARKER = "<!-- concept-index -->"
 INDEX_SRC = "concepts/index"
@@ -261,11 +262,9 @@ def concepts_json() -> dict:
 
 @event_priority(-200)
 def on_post_build(config):
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
+    root = final_site_root(config)
+    if root is None:
         return
     if _memo is not None:
         _memo.save()
-    site = Path(config.site_dir)
-    root = site if (site / "sitemap.xml").exists() else site.parent
     (root / "concepts.json").write_text(json.dumps(concepts_json(), ensure_ascii=False, indent=1), encoding="utf-8")

@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
+
+from i18nbuild import final_site_root
 
 LANGS = ("zh", "en")
 DEFAULT = "zh"
@@ -99,11 +100,9 @@ def on_post_page(output, page, config):
 
 @event_priority(-200)
 def on_post_build(config):
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
+    root = final_site_root(config)
+    if root is None:
         return  # a nested per-language build of static-i18n; act once at the end
-    site = Path(config.site_dir)
-    root = site if (site / "sitemap.xml").exists() else site.parent
     for lang in LANGS:
         if lang != DEFAULT and (root / lang).is_dir():
             shutil.copyfile(root / "sitemap.xml", root / lang / "sitemap.xml")

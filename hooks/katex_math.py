@@ -8,12 +8,11 @@ formula page draws with are preloaded.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 import mathrender
+from i18nbuild import final_site_root
 
 STYLESHEET = "assets/stylesheets/extra.css"  # KaTeX's CSS is appended to it (one request)
 _chars: set[str] = set()  # every character the formulas show, across both language builds
@@ -35,11 +34,9 @@ def on_post_page(output, page, config):
 
 @event_priority(-200)
 def on_post_build(config):
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
+    root = final_site_root(config)  # the languages share assets/
+    if root is None:
         return  # static-i18n's nested build of another language: fonts once, at the end
-    site = Path(config.site_dir)
-    root = site if (site / "sitemap.xml").exists() else site.parent  # the languages share assets/
     mathrender.install_assets(root, _chars)
     mathrender.append_css(root / STYLESHEET)
     mathrender.renderer().save()

@@ -27,6 +27,7 @@ from mkdocs.plugins import event_priority
 
 import glossary
 from diskmemo import DiskMemo, patch_method, project_cache
+from i18nbuild import final_site_root
 
 LANGS = ("zh", "en")
 DEFAULT = "zh"
@@ -183,14 +184,12 @@ def split_index(index: dict) -> dict[str, dict]:
 
 @event_priority(-200)
 def on_post_build(config):
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
+    root = final_site_root(config)
+    if root is None:
         return  # nested per-language build; the merged index is not final yet
     for memo in (_cache, _entries):
         if memo is not None:
             memo.save()
-    site = Path(config.site_dir)
-    root = site if (site / "sitemap.xml").exists() else site.parent
     merged_path = root / "search" / "search_index.json"
     if not merged_path.exists():
         return

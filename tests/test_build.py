@@ -115,3 +115,20 @@ def test_palette_switching_rule_is_dropped_from_materials_css(site):
     assert theme_fixes.drop_switching_rule(shipped.read_text(encoding="utf-8"))[1] == 1
     built = list((site / "assets" / "stylesheets").glob("palette.*.min.css"))
     assert built and all("data-md-color-switching" not in p.read_text(encoding="utf-8") for p in built)
+
+
+def test_final_site_root_only_after_the_last_language(tmp_path):
+    from types import SimpleNamespace
+
+    from i18nbuild import final_site_root
+
+    (tmp_path / "en").mkdir()
+    (tmp_path / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
+    i18n = SimpleNamespace(building=True)
+    config = SimpleNamespace(site_dir=str(tmp_path / "en"), plugins={"i18n": i18n})
+    assert final_site_root(config) is None  # static-i18n's nested English build
+    i18n.building = False
+    assert final_site_root(config) == tmp_path  # site_dir still names en/: the root holds the sitemap
+    config.site_dir = str(tmp_path)
+    assert final_site_root(config) == tmp_path
+    assert final_site_root(SimpleNamespace(site_dir=str(tmp_path), plugins={})) == tmp_path  # no i18n
