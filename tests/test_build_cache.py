@@ -33,6 +33,7 @@ def test_highlight_memo_returns_what_pygments_returns(tmp_path):
         mdx_configs={},
         validation={},
         use_directory_urls=True,
+        site_dir=str(tmp_path / "site"),
     )
     build_cache.on_config(config)
     try:
