@@ -2,7 +2,9 @@
 
 * Question pages get their difficulty and tags (linked to the overview), and the controls of
   practice mode and progress (shown only when the study script runs; without JavaScript the
-  answers are simply shown).
+  answers are simply shown). The answer sections are wrapped, each after its hidden reveal
+  button, when the page is built rather than by the script: moving every section of the article
+  at start-up restyled the whole formula page (~100 ms, Lighthouse TBT).
 * ``study/index.<lang>.md``: all questions with difficulty, tags and progress, filterable.
 * ``study/path.<lang>.md``: the questions in prerequisite order, in a few sessions; a concept
   cycle in the glossary's ``requires`` fails the build with the cycle named.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -150,11 +153,39 @@ def question_header(slug: str, lang: str) -> str:
     labels = json.dumps({k: tr[k] for k in ("reveal", "hide", "reveal_all")}, ensure_ascii=False)
     return (
         f'<div class="study-meta">{badges(slug, lang, "../../study/")}</div>\n'
-        f'<div class="study-controls" hidden data-q="{seed:02d}" '
-        f"data-answers='{json.dumps(ANSWER_SECTIONS[lang], ensure_ascii=False)}' data-labels='{labels}'>"
+        f'<div class="study-controls" hidden data-q="{seed:02d}" data-labels=\'{labels}\'>'
         f'<label class="study-practice"><input type="checkbox" name="study-practice"> {tr["practice"]}</label>'
         f'<fieldset class="study-progress"><legend>{tr["progress"]}</legend>{states}</fieldset></div>\n\n'
     )
+
+
+H2_RE = re.compile(r'<h2(?: id="([^"]*)")?[^>]*>.*?</h2>', re.S)
+
+
+def wrap_answers(output: str, answer_ids: list[str]) -> str:
+    """The page with each answer section of its article (from an answer ``<h2>`` up to the next
+    ``<h2>`` or the end of the article) in ``<div class="study-answer">``, preceded by the hidden
+    button study.js uses to reveal it; the markup study.js built itself before. The script gives
+    the sections their ids: Material names a code block after its closest ancestor with an id,
+    and all code blocks of a section would get the same one."""
+    start, end = output.find("<article"), output.find("</article>")
+    if start < 0 or end < start:
+        return output
+    article = output[start:end]
+    heads = list(H2_RE.finditer(article))
+    parts, pos = [], 0
+    for i, h in enumerate(heads):
+        if h.group(1) not in answer_ids:
+            continue
+        stop = heads[i + 1].start() if i + 1 < len(heads) else len(article)
+        parts += [
+            article[pos : h.end()],
+            '<button type="button" class="md-button study-reveal" hidden></button><div class="study-answer">',
+            article[h.end() : stop],
+            "</div>",
+        ]
+        pos = stop
+    return output[:start] + "".join(parts) + article[pos:] + output[end:]
 
 
 def overview_markdown(lang: str) -> str:
@@ -257,3 +288,9 @@ def on_page_markdown(markdown, page, config, files):
         if slug in _state["metas"]:
             return question_header(slug, lang) + markdown
     return markdown
+
+
+def on_post_page(output, page, config):
+    if page.file.src_uri.startswith("questions/") and page.meta.get("seed") is not None:
+        return wrap_answers(output, ANSWER_SECTIONS[lang_of(page)])
+    return output

@@ -3,6 +3,12 @@
 * The search overlay is ``role="dialog"`` without an accessible name: it gets ``aria-label``.
 * Tables scroll horizontally inside their own box on phones; a scrollable region must be
   reachable by keyboard, so content tables get ``tabindex="0"``.
+* Material's script wraps each content table (``table:not([class])``) in its scroll box at
+  start-up. Inserting children into an element whose children Chromium tracks for sibling and
+  ``:nth-child`` rules (the UA MathML sheet has ``mprescripts ~ :nth-child(2n)``) restyles that
+  element's whole subtree; with the table straight in ``<article>`` that is the whole formula
+  page, ~100 ms (Lighthouse TBT). Each such table is put in a plain ``<div>`` here, so the
+  restyle stays inside it; the div has no style and its margins collapse, so nothing moves.
 * Material's palette script marks ``<body data-md-color-switching>`` at start-up and removes
   the mark later; its stylesheet's ``[data-md-color-switching] *`` rule (no transitions while
   the palette changes) turns each of those into a restyle of the whole document, which on a
@@ -19,6 +25,7 @@ from pathlib import Path
 SEARCH_LABEL = {"zh": "搜索", "en": "Search"}
 DIALOG_RE = re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")(?![^>]*aria-label)')
 TABLE_RE = re.compile(r"<table(?![^>]*tabindex)(?=[\s>])")
+DATA_TABLE_RE = re.compile(r"<table(?![^>]*\bclass=)[\s>].*?</table>", re.S)
 
 
 def fix_html(output: str, lang: str) -> str:
@@ -26,7 +33,8 @@ def fix_html(output: str, lang: str) -> str:
     start = output.find("<article")
     end = output.find("</article>")
     if start >= 0 and end > start:
-        output = output[:start] + TABLE_RE.sub('<table tabindex="0"', output[start:end]) + output[end:]
+        article = DATA_TABLE_RE.sub(lambda m: f"<div>{m.group(0)}</div>", output[start:end])
+        output = output[:start] + TABLE_RE.sub('<table tabindex="0"', article) + output[end:]
     return output
 
 

@@ -18,26 +18,15 @@
   /* --- question pages: practice mode and progress ------------------------------------ */
   function setupQuestion(box) {
     var article = box.closest("article");
-    var answers = JSON.parse(box.getAttribute("data-answers"));
     var labels = JSON.parse(box.getAttribute("data-labels"));
-    var sections = [];
-    answers.forEach(function (id) {
-      var h = document.getElementById(id);
-      if (!h || h.tagName !== "H2") return;
-      var wrap = document.createElement("div");
-      wrap.className = "study-answer";
-      wrap.id = "study-answer-" + sections.length;
-      var n = h.nextElementSibling;
-      while (n && n.tagName !== "H2") { var next = n.nextElementSibling; wrap.appendChild(n); n = next; }
-      h.after(wrap);
-      var btn = document.createElement("button");
-      btn.type = "button";
-      btn.className = "md-button study-reveal";
+    /* The answer sections come wrapped, each after its hidden reveal button, from the build
+       (hooks/study.py): moving them here restyled the whole page at start-up. */
+    var sections = Array.prototype.map.call(article.querySelectorAll(".study-reveal"), function (btn, i) {
+      var wrap = btn.nextElementSibling;
+      wrap.id = "study-answer-" + i;
       btn.setAttribute("aria-controls", wrap.id);
-      h.after(btn);
-      sections.push({ wrap: wrap, btn: btn });
-      btn.addEventListener("click", function () { show(sections.indexOf(this.__s), this.getAttribute("aria-expanded") !== "true"); });
-      btn.__s = sections[sections.length - 1];
+      btn.addEventListener("click", function () { show(i, btn.getAttribute("aria-expanded") !== "true"); });
+      return { wrap: wrap, btn: btn };
     });
     function show(i, open) {
       var s = sections[i];
