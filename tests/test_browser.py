@@ -327,6 +327,12 @@ def test_dark_mode_keeps_formulas_and_code_readable(served, browser, site):
     }""")
     assert colors["scheme"] == "slate"
     assert colors["katex"] == colors["text"], colors  # KaTeX inherits the theme's text colour
+    # the palette's colour scheme reaches the root (form controls, scrollbars), through <html>'s
+    # style instead of Material's <meta name=color-scheme> (see overrides/main.html)
+    root = page.evaluate(
+        "[getComputedStyle(document.documentElement).colorScheme, !!document.querySelector('meta[name=color-scheme]')]"
+    )
+    assert root == ["dark", False], root
 
     def lum(rgb):
         vals = [int(x) / 255 for x in re.findall(r"\d+", rgb)[:3]]
@@ -344,6 +350,8 @@ def test_dark_mode_keeps_formulas_and_code_readable(served, browser, site):
     k, t = page.evaluate("['.katex', '.md-typeset'].map(s => getComputedStyle(document.querySelector(s)).color)")
     assert k == t
     assert scheme in ("default", "slate")
+    expected = "dark" if scheme == "slate" else "light"
+    assert page.evaluate("getComputedStyle(document.documentElement).colorScheme") == expected
     ctx.close()
 
 

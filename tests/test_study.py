@@ -78,6 +78,12 @@ def test_study_pages_and_question_badges(site):
         assert q.xpath('//div[@class="study-meta"]/a[@class="study-tag"]')
         controls = q.xpath('//div[@class="study-controls"]')
         assert controls and controls[0].get("hidden") is not None  # shown only by the script
+        answers = q.xpath('//article//div[@class="study-answer"]')
+        assert len(answers) == 7, "every answer section is wrapped when the page is built"
+        for a in answers:
+            button = a.getprevious()
+            assert button.tag == "button" and "study-reveal" in button.get("class") and button.get("hidden") is not None
+            assert a.getparent().tag == "article" and button.getprevious().tag == "h2"
     js = (site / "assets" / "javascripts" / "study.js").stat().st_size
     assert js < 12_000, "the study script stays small"
 
@@ -102,3 +108,19 @@ def test_print_pages_hold_every_question_with_unique_ids(site):
     )
     assert 'id="q05-code"' in out and 'href="#q05-code"' in out
     assert 'href="../questions/06-stride-padding/#x"' in out and "<details open" in out
+
+
+def test_answer_sections_are_wrapped_at_build_time():
+    import study
+
+    page = (
+        '<html><article class="md-content__inner"><h1>T</h1><h2 id="question">Q</h2><p>q</p>'
+        '<h2 id="short-answer">A</h2><p>a</p><pre>x</pre><h2 id="related">R</h2><ul></ul></article></html>'
+    )
+    out = study.wrap_answers(page, ["short-answer"])
+    reveal = '<button type="button" class="md-button study-reveal" hidden></button>'
+    assert f'<h2 id="short-answer">A</h2>{reveal}<div class="study-answer"><p>a</p><pre>x</pre></div>' in out
+    assert '<h2 id="question">Q</h2><p>q</p>' in out and out.count("study-answer") == 1
+    assert study.wrap_answers(page, []) == page
+    last = study.wrap_answers(page, ["related"])  # the last section runs to the end of the article
+    assert last.endswith('<div class="study-answer"><ul></ul></div></article></html>')
