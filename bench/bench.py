@@ -89,6 +89,7 @@ def measure_pages(site: Path) -> list[dict]:
                 reqs = []
                 page.on("requestfinished", lambda r, reqs=reqs: reqs.append(r))
                 page.goto(url + lang + path, wait_until="networkidle")
+                page.wait_for_load_state("load")
                 # fonts found late by a busy main thread still count (as in the budget test)
                 page.evaluate("document.fonts.ready.then(() => true)")
                 total, third = 0, 0

@@ -184,6 +184,8 @@ def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
         )
         page.on("requestfinished", lambda r, finished=finished: finished.append(r))
         page.goto(served + path, wait_until="networkidle")
+        # the network can go quiet while a busy parser is still in the page: wait for load too
+        page.wait_for_load_state("load")
         # a busy main thread can discover fonts after the network went quiet: wait for them too
         page.evaluate("document.fonts.ready.then(() => true)")
         sizes = [r.sizes() for r in finished]
@@ -447,6 +449,7 @@ def test_printable_edition_prints_cleanly(served, browser):
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("response", lambda r: r.status >= 400 and errors.append(f"HTTP {r.status} {r.url}"))
     page.goto(served + "en/print/", wait_until="networkidle")
+    page.wait_for_load_state("load")  # a 4 MB page: the network is quiet long before it is parsed
     assert page.locator(".print-question").count() == 30
     page.emulate_media(media="print")
     assert not page.locator(".md-sidebar--primary").is_visible()
