@@ -4,7 +4,8 @@ Each question page's rendered HTML (formulas included) is kept when it is render
 page (``print/index.<lang>.md``, excluded from search) is filled with all of them after every
 page is rendered. Ids are prefixed per question (``q05-…``) so anchors stay unique, relative
 links are re-based from the question's URL to the print page's, and follow-up answers are
-opened. ``tools/make_pdf.py`` prints these pages to PDF with headless Chromium.
+opened; the study controls (practice mode, progress: they act on a question page) are left
+out. ``tools/make_pdf.py`` prints these pages to PDF with headless Chromium.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ MARKER = "<!-- print-all -->"
 ID_RE = re.compile(r' id="([^"]+)"')
 HREF_RE = re.compile(r' (href|src)="([^"#:?][^"]*|#[^"]*)"')
 DETAILS_RE = re.compile(r"<details(?![^>]*\bopen\b)")
+STUDY_CONTROLS_RE = re.compile(r'<div class="study-controls"[^>]*>.*?</fieldset></div>\n?', re.S)
 _pages: dict[str, dict[str, tuple[int, str, str, str]]] = {"zh": {}, "en": {}}
 
 
@@ -44,6 +46,7 @@ def rebase(html: str, prefix: str, from_url: str, to_url: str) -> str:
             target += "/"
         return f' {attr}="{get_relative_url(target, to_url) if target != "." else "./"}{frag}"'
 
+    html = STUDY_CONTROLS_RE.sub("", html)  # practice mode and progress belong to the question pages
     return DETAILS_RE.sub("<details open", HREF_RE.sub(link, html))
 
 

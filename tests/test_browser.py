@@ -454,6 +454,7 @@ def test_printable_edition_prints_cleanly(served, browser):
     page.emulate_media(media="print")
     assert not page.locator(".md-sidebar--primary").is_visible()
     assert not page.locator(".md-header").is_visible()
+    assert page.locator(".study-controls").count() == 0  # practice mode and progress act on question pages
     breaks = page.evaluate("getComputedStyle(document.querySelectorAll('.print-question')[1]).breakBefore")
     assert breaks == "page"
     assert page.locator(".print-question details[open]").count() >= 30 * 3  # follow-ups expanded

@@ -62,6 +62,8 @@ def test_pdf_holds_every_question_title(printed, lang):
     assert len(expected) == 30
     missing = [f"{name}: {title}" for name, title in expected.items() if squash(title) not in text]
     assert not missing, "titles missing from the PDF text:\n" + "\n".join(missing)
+    # the web page's study controls are not printed
+    assert squash({"zh": "练习模式", "en": "Practice mode"}[lang]) not in text
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) > 30  # every question starts a page
 
