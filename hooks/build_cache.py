@@ -124,10 +124,9 @@ def memoised_render(original):
         if last_files[0] is not files:
             last_files[:] = [files, files_signature(files)]
         key = render_key(self.markdown, self.file.src_uri, self.file.url, last_files[1])
-        hit = _pages.entries.get(key)
+        hit = _pages.lookup(key)
         if hit is not None:
             restore(self, hit, files)
-            _pages.used.add(key)
             return None
         recorder = _Recorder()
         loggers = [logging.getLogger("mkdocs"), logging.getLogger()]
@@ -139,8 +138,7 @@ def memoised_render(original):
             for logger in loggers:
                 logger.removeHandler(recorder)
         if recorder.records == 0:
-            _pages.entries[key] = snapshot(self)
-            _pages.used.add(key)
+            _pages.store(key, snapshot(self))
         return None
 
     return render
@@ -149,18 +147,16 @@ def memoised_render(original):
 def on_config(config):
     global _memo, _pages
     from mkdocs.structure.pages import Page
+    from pymdownx.highlight import Highlight
 
     path = project_cache(config, "pages", "render.json")
     signature = hashlib.sha1(markdown_signature(config).encode()).hexdigest()
-    if _pages is None or _pages.signature != signature or _pages.path != path:
-        _pages = DiskMemo(path, signature)
+    _pages = DiskMemo.reuse(_pages, path, signature)
     patch_method(Page, "render", memoised_render)
-    from pymdownx.highlight import Highlight
 
     signature = f"pygments {version('pygments')} pymdownx {version('pymdown-extensions')}"
     path = project_cache(config, "highlight", "blocks.json")
-    if _memo is None or _memo.signature != signature or _memo.path != path:
-        _memo = DiskMemo(path, signature)
+    _memo = DiskMemo.reuse(_memo, path, signature)
 
     def memoised(original):
         def highlight(self, *args, **kwargs):

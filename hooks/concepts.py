@@ -116,8 +116,7 @@ def on_files(files, config):
         raise PluginError(str(e)) from None
     path = project_cache(config, "concepts", "memo.json")
     signature = memo_signature((docs / "concepts.yml").read_text(encoding="utf-8"))
-    if _memo is None or _memo.signature != signature or _memo.path != path:
-        _memo = DiskMemo(path, signature)
+    _memo = DiskMemo.reuse(_memo, path, signature)
     _state["matchers"] = {lang: ci.build_matcher(g, lang) for lang in glossary.LANGS}
     profiles = ci.scan_pages_once(docs, g, sig, memo_mentions)
     use = ci.usage(profiles, g)

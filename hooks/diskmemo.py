@@ -1,5 +1,6 @@
-"""A small on-disk memo for deterministic, slow build steps (jieba segmentation,
-Pygments highlighting): a rebuild only recomputes what changed. Lives in ``.cache/``."""
+"""A small on-disk memo for deterministic, slow build steps (Markdown conversion, search
+entries, jieba segmentation, Pygments highlighting, concept links): a rebuild only recomputes
+what changed. Lives in ``.cache/``."""
 
 from __future__ import annotations
 
@@ -42,12 +43,32 @@ class DiskMemo:
         except (OSError, ValueError, KeyError):
             pass
 
-    def get(self, text: str, compute) -> str:
-        hit = self.entries.get(text)
+    @classmethod
+    def reuse(cls, memo: DiskMemo | None, path: Path, signature: str) -> DiskMemo:
+        """``memo`` if it is the one for ``path`` and ``signature`` (``mkdocs serve`` rebuilds
+        keep it in memory), else that memo read from disk."""
+        if memo is not None and memo.path == path and memo.signature == signature:
+            return memo
+        return cls(path, signature)
+
+    def lookup(self, key: str) -> str | None:
+        """The stored value (marked as used by this build), or None."""
+        hit = self.entries.get(key)
+        if hit is not None:
+            self.used.add(key)
+        return hit
+
+    def store(self, key: str, value: str) -> None:
+        self.entries[key] = value
+        self.used.add(key)
+
+    def get(self, key: str, compute) -> str:
+        """The stored value, or ``compute(key)`` stored."""
+        hit = self.lookup(key)
         if hit is None:
             self.misses += 1
-            hit = self.entries[text] = compute(text)
-        self.used.add(text)
+            hit = compute(key)
+            self.store(key, hit)
         return hit
 
     def save(self) -> None:

@@ -144,8 +144,7 @@ def on_config(config):
         _userdict.update(text=text, loaded=False)  # (mkdocs serve: the glossary changed)
     signature = hashlib.sha1(f"{jieba.__version__}\n{text}".encode()).hexdigest()
     path = project_cache(config, "search", "jieba-segments.json")
-    if _cache is None or _cache.signature != signature or _cache.path != path:
-        _cache = DiskMemo(path, signature)
+    _cache = DiskMemo.reuse(_cache, path, signature)
 
     def memoised(original):
         def segment(self, data):
@@ -160,8 +159,7 @@ def on_config(config):
     patch_method(SearchIndex, "_segment_chinese", memoised)
     path = project_cache(config, "search", "entries.json")
     signature = f"{signature} material {version('mkdocs-material')}"
-    if _entries is None or _entries.signature != signature or _entries.path != path:
-        _entries = DiskMemo(path, signature)
+    _entries = DiskMemo.reuse(_entries, path, signature)
     patch_method(SearchIndex, "add_entry_from_context", memoised_entries)
     return config
 

@@ -132,3 +132,11 @@ def test_final_site_root_only_after_the_last_language(tmp_path):
     config.site_dir = str(tmp_path)
     assert final_site_root(config) == tmp_path
     assert final_site_root(SimpleNamespace(site_dir=str(tmp_path), plugins={})) == tmp_path  # no i18n
+
+
+def test_content_tables_get_their_own_box_and_keyboard_focus():
+    page = '<div class="md-search" data-md-component="search" role="dialog"></div><article><p>x</p><table><tr><td>1</td></tr></table><table class="highlighttable"><tr><td>c</td></tr></table></article>'
+    out = theme_fixes.fix_html(page, "en")
+    assert '<div><table tabindex="0"><tr><td>1</td></tr></table></div>' in out  # restyles stay inside the div
+    assert '<div><table tabindex="0" class="highlighttable">' not in out and 'class="highlighttable"' in out
+    assert 'role="dialog" aria-label="Search"' in out

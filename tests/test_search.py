@@ -75,6 +75,13 @@ def test_disk_memo_memoises_by_key_and_signature(tmp_path):
     stale = DiskMemo(path, "sig-2")  # another jieba / user dictionary: ignored
     stale.get("卷积核", cut)
     assert stale.misses == 1 and len(calls) == 3
+    assert DiskMemo.reuse(again, path, "sig-1") is again  # mkdocs serve: kept in memory
+    assert DiskMemo.reuse(again, path, "sig-2") is not again  # settings changed: read anew
+    fresh = DiskMemo(tmp_path / "other.json", "sig-1")
+    assert fresh.lookup("k") is None
+    fresh.store("k", "v")
+    fresh.save()
+    assert DiskMemo(tmp_path / "other.json", "sig-1").lookup("k") == "v"
     path.write_text("{not json", encoding="utf-8")  # a damaged cache is rebuilt, not an error
     assert DiskMemo(path, "sig-1").entries == {}
 
