@@ -135,7 +135,10 @@ def test_final_site_root_only_after_the_last_language(tmp_path):
 
 
 def test_content_tables_get_their_own_box_and_keyboard_focus():
-    page = '<div class="md-search" data-md-component="search" role="dialog"></div><article><p>x</p><table><tr><td>1</td></tr></table><table class="highlighttable"><tr><td>c</td></tr></table></article>'
+    page = (
+        '<div class="md-search" data-md-component="search" role="dialog"></div><article><p>x</p>'
+        '<table><tr><td>1</td></tr></table><table class="highlighttable"><tr><td>c</td></tr></table></article>'
+    )
     out = theme_fixes.fix_html(page, "en")
     assert '<div><table tabindex="0"><tr><td>1</td></tr></table></div>' in out  # restyles stay inside the div
     assert '<div><table tabindex="0" class="highlighttable">' not in out and 'class="highlighttable"' in out
