@@ -68,7 +68,7 @@ def question_paths(site):
 
 
 def all_paths(site):
-    paths = ["", "concepts/", "study/", "study/path/"] + question_paths(site)
+    paths = ["", "concepts/", "study/", "study/path/", "print/"] + question_paths(site)
     return [lang + p for lang in ("", "en/") for p in paths]
 
 
@@ -192,11 +192,24 @@ def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
         rec = page.evaluate(PAGE_FACTS)
         rec["requests"] = len(finished)
         rec["bytes"] = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+        page.set_viewport_size({"width": 375, "height": 740})
+        rec["width"] = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        page.set_viewport_size({"width": 1280, "height": 800})
         # Material makes a code block focusable once it sees it overflow (a resize observer):
         # wait for that before axe judges scrollable regions.
         page.wait_for_function(
             "[...document.querySelectorAll('pre > code')].every(c => c.scrollWidth <= c.clientWidth || c.tabIndex >= 0)"
         )
+        if path.endswith("print/"):
+            # The printable edition is the 30 question pages' content again (each axe-checked on
+            # its own page, in both palettes); axe over all of it takes ~4 min per language. axe
+            # judges the print page's own frame with its first question, which carries the same
+            # re-based, opened markup as the other 29. Everything above ran on the whole page,
+            # and its ids are checked unique over the whole page from the HTML (test_study.py).
+            rec["print_sections"] = page.evaluate(
+                "() => { const s = [...document.querySelectorAll('.print-question')];"
+                " s.slice(1).forEach(e => e.remove()); return s.length; }"
+            )
         page.add_script_tag(content=axe)
         rec["axe_light"] = page.evaluate(SERIOUS, AXE_OPTIONS)
         page.emulate_media(color_scheme="dark")
@@ -204,8 +217,6 @@ def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
         # colours of links and buttons fade (CSS transitions): measure them once they settle
         page.wait_for_function("document.getAnimations().length === 0")
         rec["axe_dark"] = page.evaluate(SERIOUS, AXE_DARK_OPTIONS)
-        page.set_viewport_size({"width": 375, "height": 740})
-        rec["width"] = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         rec["events"] = list(events)  # a copy: closing the page may still add events
         records[path] = rec
         page.close()
@@ -220,7 +231,9 @@ def report(problems: list[str]) -> None:
 @BY_LANG
 def test_visits_cover_every_page(visits, site, lang):
     assert sorted(visits) == sorted(page_lang_paths(site, lang))
-    assert len(visits) == 4 + 30
+    assert len(visits) == 5 + 30
+    # the print page held every question when it was loaded (axe then judged its first one)
+    assert [rec.get("print_sections") for path, rec in visits.items() if path.endswith("print/")] == [30]
 
 
 @BY_LANG
