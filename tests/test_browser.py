@@ -293,7 +293,8 @@ def test_language_switcher_targets_the_same_page_in_the_other_language(visits, s
 
 def test_language_switcher_round_trip_by_clicking(served, browser):
     page = browser.new_page()
-    for path in ("questions/05-relu/", "questions/17-batch-normalization/", "concepts/"):
+    # every page's switcher targets are checked from the visits; clicking is checked on two pages
+    for path in ("questions/05-relu/", "concepts/"):
         for here, there, lang in (("", "en/", "en"), ("en/", "", "zh")):
             page.goto(served + here + path)
             page.locator(".md-header__option .md-select").hover()
