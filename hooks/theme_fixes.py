@@ -3,12 +3,15 @@
 * The search overlay is ``role="dialog"`` without an accessible name: it gets ``aria-label``.
 * Tables scroll horizontally inside their own box on phones; a scrollable region must be
   reachable by keyboard, so content tables get ``tabindex="0"``.
-* Material's script wraps each content table (``table:not([class])``) in its scroll box at
-  start-up. Inserting children into an element whose children Chromium tracks for sibling and
-  ``:nth-child`` rules (the UA MathML sheet has ``mprescripts ~ :nth-child(2n)``) restyles that
-  element's whole subtree; with the table straight in ``<article>`` that is the whole formula
-  page, ~100 ms (Lighthouse TBT). Each such table is put in a plain ``<div>`` here, so the
-  restyle stays inside it; the div has no style and its margins collapse, so nothing moves.
+* Material's script wraps each content table (``table:not([class])``) in its scroll box
+  (``div.md-typeset__scrollwrap > div.md-typeset__table``) at start-up, by taking the table out
+  of the page and putting it back inside the box: its whole subtree (formulas included) is
+  dropped from layout, restyled and laid out again, the longest part of the start-up task on a
+  page with formula tables (Lighthouse TBT). The box is written here, at build time, in the
+  markup Material's script makes, and the script's selector is narrowed to tables not already
+  in that box (``on_post_build``), so the script finds nothing to move. Inserting the box at
+  start-up also restyled the table's parent subtree (the UA MathML sheet has sibling rules),
+  which is gone with it.
 * Material's palette script marks ``<body data-md-color-switching>`` at start-up and removes
   the mark later; its stylesheet's ``[data-md-color-switching] *`` rule (no transitions while
   the palette changes) turns each of those into a restyle of the whole document, which on a
@@ -26,6 +29,7 @@ SEARCH_LABEL = {"zh": "搜索", "en": "Search"}
 DIALOG_RE = re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")(?![^>]*aria-label)')
 TABLE_RE = re.compile(r"<table(?![^>]*tabindex)(?=[\s>])")
 DATA_TABLE_RE = re.compile(r"<table(?![^>]*\bclass=)[\s>].*?</table>", re.S)
+TABLE_BOX = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{}</div></div>'
 
 
 def fix_html(output: str, lang: str) -> str:
@@ -33,7 +37,7 @@ def fix_html(output: str, lang: str) -> str:
     start = output.find("<article")
     end = output.find("</article>")
     if start >= 0 and end > start:
-        article = DATA_TABLE_RE.sub(lambda m: f"<div>{m.group(0)}</div>", output[start:end])
+        article = DATA_TABLE_RE.sub(lambda m: TABLE_BOX.format(m.group(0)), output[start:end])
         output = output[:start] + TABLE_RE.sub('<table tabindex="0"', article) + output[end:]
     return output
 
@@ -54,7 +58,26 @@ def drop_switching_rule(css: str) -> tuple[str, int]:
     return SWITCHING_RULE_RE.subn("", css)
 
 
+# Material's content component: ``getElements("table:not([class])", el).map(mountDataTable)``.
+TABLE_SELECTOR = '"table:not([class])"'
+PREWRAPPED_SELECTOR = '"table:not([class]):not(.md-typeset__table > table)"'
+
+
+def narrow_table_selector(js: str) -> tuple[str, int]:
+    """Material's bundle with its data-table selector skipping tables already in their scroll
+    box (written by ``fix_html``); (js, how many selectors it now has in the narrowed form)."""
+    js = js.replace(TABLE_SELECTOR, PREWRAPPED_SELECTOR)
+    return js, js.count(PREWRAPPED_SELECTOR)
+
+
 def on_post_build(config):
+    for bundle in sorted((Path(config.site_dir) / "assets" / "javascripts").glob("bundle.*.min.js")):
+        text = bundle.read_text(encoding="utf-8")
+        js, n = narrow_table_selector(text)
+        if js != text:
+            bundle.write_text(js, encoding="utf-8")
+        if n != 1:  # a Material update changed the selector: tables would be boxed twice
+            print(f"WARNING (theme_fixes) - Material's data-table selector not found in {bundle.name}", file=sys.stderr)
     sheets = sorted((Path(config.site_dir) / "assets" / "stylesheets").glob("palette.*.min.css"))
     dropped = 0
     for sheet in sheets:

@@ -127,6 +127,10 @@ PAGE_FACTS = """() => {
                   .some(e => getComputedStyle(e).color !== parentColor(k))).length,
       switcher: Object.fromEntries([...document.querySelectorAll('.md-select__link[hreflang]')]
                   .map(a => [a.hreflang, a.href])),
+      // content tables after Material's start-up: each in exactly one scroll box
+      tables: [...document.querySelectorAll('article table:not([class])')].map(t =>
+                t.parentElement.matches('.md-typeset__table') && t.closest('.md-typeset__scrollwrap')
+                && t.closest('.md-typeset__scrollwrap').parentElement.closest('.md-typeset__scrollwrap') === null),
     };
 }"""
 
@@ -276,6 +280,21 @@ def test_formulas_are_rendered_inline_or_as_blocks_in_the_text_colour(visits):
         if rec["colours"]:
             problems.append(f"/{path}: {rec['colours']} formula(s) not in the surrounding text colour")
     report(problems)
+
+
+@BY_LANG
+def test_content_tables_are_in_one_scroll_box(visits):
+    """The build writes Material's scroll box around content tables and Material's script leaves
+    them there (theme_fixes): none is left outside a box, none is boxed twice."""
+    assert sum(len(rec["tables"]) for rec in visits.values()) > 30
+    report(
+        [
+            f"/{path}: table {i} not in exactly one scroll box"
+            for path, rec in visits.items()
+            for i, ok in enumerate(rec["tables"])
+            if not ok
+        ]
+    )
 
 
 @BY_LANG
