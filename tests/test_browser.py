@@ -297,6 +297,25 @@ def test_content_tables_are_in_one_scroll_box(visits):
     )
 
 
+@pytest.mark.parametrize("path", ["questions/06-stride-padding/", "en/questions/06-stride-padding/"])
+def test_formulas_are_in_the_accessibility_tree_without_scrolling(served, browser, path):
+    """Every formula of a long formula page reaches Chromium's accessibility tree as math (its
+    MathML), below the fold too, before the reader scrolls: rendering shortcuts that skip
+    off-screen content (content-visibility) take it out of the tree."""
+    page = browser.new_page(viewport={"width": 1350, "height": 940})
+    page.goto(served + path, wait_until="load")
+    # a closed <details> keeps its body out of the tree (the reader has not opened it)
+    formulas = page.evaluate(
+        "[...document.querySelectorAll('katex-math')]"
+        ".filter(k => !k.closest('details:not([open])') || k.closest('summary')).length"
+    )
+    nodes = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    maths = [n for n in nodes if n.get("role", {}).get("value") == "MathMLMath" and not n.get("ignored")]
+    assert page.evaluate("scrollY") == 0
+    page.close()
+    assert formulas > 150 and len(maths) == formulas
+
+
 @BY_LANG
 def test_language_switcher_targets_the_same_page_in_the_other_language(visits, served):
     problems = []
