@@ -60,7 +60,9 @@ def drop_switching_rule(css: str) -> tuple[str, int]:
 
 # Material's content component: ``getElements("table:not([class])", el).map(mountDataTable)``.
 TABLE_SELECTOR = '"table:not([class])"'
-PREWRAPPED_SELECTOR = '"table:not([class]):not(.md-typeset__table > table)"'
+# Boxed tables are exactly the content tables fix_html gave a tabindex; a simple ``:not()``
+# (CSS 3), as an older WebView throws on a complex one and Material's content script would stop.
+PREWRAPPED_SELECTOR = '"table:not([class]):not([tabindex])"'
 
 
 def narrow_table_selector(js: str) -> tuple[str, int]:
