@@ -1,7 +1,7 @@
 """Benchmark: build time, hook cost and first-load page weight. Prints a table, writes
 bench/results/bench.json. Figures only; nothing here passes or fails.
 
-  python bench/bench.py [--runs N] [--no-browser]
+  python bench/bench.py [--runs N] [--lighthouse-runs N] [--no-browser] [--no-lighthouse]
 """
 
 from __future__ import annotations
@@ -117,43 +117,53 @@ def measure_pages(site: Path) -> list[dict]:
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 
 
-def lighthouse(site: Path) -> list[dict]:
-    """Lighthouse 12.2.3 scores and LCP/TBT/CLS, mobile and desktop presets."""
+def lighthouse_run(url: str, preset: str, report: Path) -> dict:
+    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+    cmd = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--chrome-flags={flags}",
+        "--only-categories=performance,accessibility,best-practices,seo",
+    ]
+    if preset == "desktop":
+        cmd.append("--preset=desktop")
+    subprocess.run(cmd, env={**ENV, "CHROME_PATH": chromium_path()}, check=True, capture_output=True)
+    d = json.loads(report.read_text(encoding="utf-8"))
+    audits = d["audits"]
+    return {
+        **{k: round(100 * v["score"]) for k, v in d["categories"].items()},
+        "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
+        "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+        "cls": round(audits["cumulative-layout-shift"]["numericValue"], 4),
+    }
+
+
+def lighthouse(site: Path, runs: int) -> list[dict]:
+    """Lighthouse 12.2.3 scores and LCP/TBT/CLS, mobile and desktop presets: the median of
+    ``runs`` runs per page and preset (interleaved, so a busy moment does not hit one page's
+    runs only), with each run's performance score kept, as a single run varies by several points."""
     from siteserver import SiteServer
 
     if not LIGHTHOUSE.exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT / "bench", check=True)
-    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
-    out = []
+    results: dict[tuple[str, str], list[dict]] = {}
     with SiteServer(site) as url, tempfile.TemporaryDirectory() as t:
-        for path in PAGES:
-            for preset in ("mobile", "desktop"):
-                report = Path(t) / "lh.json"
-                cmd = [
-                    str(LIGHTHOUSE),
-                    url + path,
-                    "--quiet",
-                    "--output=json",
-                    f"--output-path={report}",
-                    f"--chrome-flags={flags}",
-                    "--only-categories=performance,accessibility,best-practices,seo",
-                ]
-                if preset == "desktop":
-                    cmd.append("--preset=desktop")
-                subprocess.run(cmd, env={**ENV, "CHROME_PATH": chromium_path()}, check=True, capture_output=True)
-                d = json.loads(report.read_text(encoding="utf-8"))
-                scores = {k: round(100 * v["score"]) for k, v in d["categories"].items()}
-                audits = d["audits"]
-                out.append(
-                    {
-                        "page": "/" + path,
-                        "preset": preset,
-                        **scores,
-                        "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
-                        "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
-                        "cls": round(audits["cumulative-layout-shift"]["numericValue"], 4),
-                    }
-                )
+        for _ in range(runs):
+            for path in PAGES:
+                for preset in ("mobile", "desktop"):
+                    run = lighthouse_run(url + path, preset, Path(t) / "lh.json")
+                    results.setdefault((path, preset), []).append(run)
+    out = []
+    for (path, preset), rs in results.items():
+        row = {"page": "/" + path, "preset": preset}
+        for k in rs[0]:
+            med = statistics.median(r[k] for r in rs)
+            row[k] = round(med, 4) if k == "cls" else round(med)
+        row["performance_runs"] = [r["performance"] for r in rs]
+        out.append(row)
     return out
 
 
@@ -162,6 +172,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--no-lighthouse", action="store_true")
+    ap.add_argument("--lighthouse-runs", type=int, default=3)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as t:
         builds, site = measure_builds(args.runs, Path(t))
@@ -169,7 +180,7 @@ def main() -> None:
         for k, v in builds.items():
             print(f"  {k:32s} {v}")
         pages = [] if args.no_browser else measure_pages(site)
-        lh = [] if args.no_browser or args.no_lighthouse else lighthouse(site)
+        lh = [] if args.no_browser or args.no_lighthouse else lighthouse(site, args.lighthouse_runs)
     if pages:
         print("\nFirst load (gzip as served, headless Chromium)")
         cols = ("requests", "KB transferred", "HTML KB gz", "HTML KB", "3rd-party")
@@ -178,11 +189,13 @@ def main() -> None:
             vals = (p["requests"], p["transferred_kb"], p["html_kb"] or 0, p["html_raw_kb"], p["third_party_requests"])
             print(f"  {p['page']:44s} " + " ".join(f"{v:>14}" for v in vals))
     if lh:
-        print("\nLighthouse 12.2.3 (simulated throttling)")
+        runs = len(lh[0]["performance_runs"])
+        print(f"\nLighthouse 12.2.3 (simulated throttling), median of {runs} run(s); performance of each run")
         keys = ("performance", "accessibility", "best-practices", "seo", "lcp_ms", "tbt_ms", "cls")
-        print(f"  {'page':40s} {'preset':8s} " + " ".join(f"{k:>14s}" for k in keys))
+        print(f"  {'page':40s} {'preset':8s} " + " ".join(f"{k:>14s}" for k in keys) + "  runs")
         for r in lh:
-            print(f"  {r['page']:40s} {r['preset']:8s} " + " ".join(f"{r[k]:>14}" for k in keys))
+            runs_text = "/".join(str(x) for x in r["performance_runs"])
+            print(f"  {r['page']:40s} {r['preset']:8s} " + " ".join(f"{r[k]:>14}" for k in keys) + f"  {runs_text}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     data = {"build": builds, "pages": pages, "lighthouse": lh}
     (RESULTS / "bench.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
