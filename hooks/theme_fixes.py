@@ -72,20 +72,26 @@ def narrow_table_selector(js: str) -> tuple[str, int]:
     return js, js.count(PREWRAPPED_SELECTOR)
 
 
+def patch_files(paths: list[Path], patch) -> int:
+    """Apply ``patch`` (text -> (text, count)) to each file, rewriting those it changed; the sum
+    of the counts."""
+    total = 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        new, n = patch(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+        total += n
+    return total
+
+
 def on_post_build(config):
-    for bundle in sorted((Path(config.site_dir) / "assets" / "javascripts").glob("bundle.*.min.js")):
-        text = bundle.read_text(encoding="utf-8")
-        js, n = narrow_table_selector(text)
-        if js != text:
-            bundle.write_text(js, encoding="utf-8")
-        if n != 1:  # a Material update changed the selector: tables would be boxed twice
-            print(f"WARNING (theme_fixes) - Material's data-table selector not found in {bundle.name}", file=sys.stderr)
-    sheets = sorted((Path(config.site_dir) / "assets" / "stylesheets").glob("palette.*.min.css"))
-    dropped = 0
-    for sheet in sheets:
-        css, n = drop_switching_rule(sheet.read_text(encoding="utf-8"))
-        if n:
-            sheet.write_text(css, encoding="utf-8")
-            dropped += n
-    if sheets and not dropped:  # a Material update changed the rule: the fix needs a look
+    assets = Path(config.site_dir) / "assets"
+    bundles = sorted((assets / "javascripts").glob("bundle.*.min.js"))
+    # counts the narrowed selector, so a bundle narrowed by an earlier build counts too
+    if bundles and patch_files(bundles, narrow_table_selector) != len(bundles):
+        # a Material update changed the selector: tables would be boxed twice
+        print("WARNING (theme_fixes) - Material's data-table selector not found", file=sys.stderr)
+    sheets = sorted((assets / "stylesheets").glob("palette.*.min.css"))
+    if sheets and not patch_files(sheets, drop_switching_rule):  # a Material update changed the rule
         print("WARNING (theme_fixes) - Material's [data-md-color-switching] rule not found", file=sys.stderr)

@@ -167,3 +167,16 @@ def test_materials_script_leaves_the_boxed_tables_alone(site):
     assert tables and all(t.getparent().get("class") == "md-typeset__table" for t in tables)
     assert all(t.get("tabindex") == "0" for t in tables)  # what the narrowed selector skips
     assert all(t.getparent().getparent().get("class") == "md-typeset__scrollwrap" for t in tables)
+
+
+def test_patch_files_rewrites_changed_files_and_counts(tmp_path):
+    """on_post_build's edits of Material's built assets: a second build finds the bundle already
+    narrowed (still counted), a changed Material counts 0, which makes the build warn."""
+    fresh, done, changed = (tmp_path / n for n in ("a.js", "b.js", "c.js"))
+    fresh.write_text('M("table:not([class])",e)', encoding="utf-8")
+    done.write_text(f"M({theme_fixes.PREWRAPPED_SELECTOR},e)", encoding="utf-8")
+    changed.write_text('M("table.data",e)', encoding="utf-8")
+    assert theme_fixes.patch_files([fresh, done], theme_fixes.narrow_table_selector) == 2
+    assert fresh.read_text(encoding="utf-8") == done.read_text(encoding="utf-8")
+    assert theme_fixes.patch_files([changed], theme_fixes.narrow_table_selector) == 0
+    assert changed.read_text(encoding="utf-8") == 'M("table.data",e)'
