@@ -14,9 +14,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup serve build test check-fast bench browser new-question fix pdf clean clean-env
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -58,21 +59,21 @@ check-fast: setup
 
 # The printable edition as PDF (both languages) into site/, with download links on the print pages.
 pdf: build browser
-	$(PY) tools/make_pdf.py site
+	$(PY) -m dlie.pdf site
 
 bench: setup browser
 	$(PY) bench/bench.py
 
 # make new-question NUM=31 SLUG=my-topic TITLE_ZH="中文标题" TITLE_EN="English title" (asks for what is missing)
 new-question: setup
-	$(PY) tools/scaffold.py $(NUM) $(SLUG) $(if $(TITLE_ZH),"$(TITLE_ZH)") $(if $(TITLE_EN),"$(TITLE_EN)")
+	$(PY) -m dlie.scaffold $(NUM) $(SLUG) $(if $(TITLE_ZH),"$(TITLE_ZH)") $(if $(TITLE_EN),"$(TITLE_EN)")
 
 # Auto-fix what the linters of `make test` check: Markdown style, Chinese copywriting, Python.
 fix: setup
 	$(VENV)/bin/pymarkdown --config .pymarkdown.json fix -r docs templates README.md || true
-	$(PY) tools/textlint.py --fix
-	$(VENV)/bin/ruff check --fix hooks tests tools bench
-	$(VENV)/bin/ruff format hooks tests tools bench
+	$(PY) -m dlie.textlint --fix
+	$(VENV)/bin/ruff check --fix hooks tests bench
+	$(VENV)/bin/ruff format hooks tests bench
 
 clean:
 	rm -rf site .cache

@@ -18,10 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from dlie.chromium import CHROMIUM_ARGS, chromium_path  # the browser tests' launch settings
 
-from browser import CHROMIUM_ARGS, chromium_path  # noqa: E402  (the browser tests' launch settings)
+ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS = ROOT / "bench" / "results"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -77,7 +76,7 @@ def measure_builds(runs: int, tmp: Path) -> dict:
 def measure_pages(site: Path) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    from siteserver import SiteServer
+    from dlie.siteserver import SiteServer
 
     out = []
     with SiteServer(site) as url, sync_playwright() as p:
@@ -145,7 +144,7 @@ def lighthouse(site: Path, runs: int) -> list[dict]:
     """Lighthouse 12.2.3 scores and LCP/TBT/CLS, mobile and desktop presets: the median of
     ``runs`` runs per page and preset (interleaved, so a busy moment does not hit one page's
     runs only), with each run's performance score kept, as a single run varies by several points."""
-    from siteserver import SiteServer
+    from dlie.siteserver import SiteServer
 
     if not LIGHTHOUSE.exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT / "bench", check=True)

@@ -27,7 +27,7 @@ from importlib.metadata import version
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.plugins import event_priority
 
-from diskmemo import DiskMemo, patch_method, project_cache
+from dlie.diskmemo import DiskMemo, patch_method, project_cache
 from i18nbuild import final_site_root
 
 _memo: DiskMemo | None = None

@@ -24,10 +24,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
-import conceptindex as ci
-import glossary
-import pageschema
-from diskmemo import DiskMemo, project_cache
+from dlie import conceptindex as ci
+from dlie import glossary, pageschema
+from dlie.diskmemo import DiskMemo, project_cache
 from i18nbuild import final_site_root
 
 MARKER = "<!-- concept-index -->"

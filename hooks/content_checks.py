@@ -12,8 +12,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-import glossary
-import pageschema
+from dlie import glossary, pageschema
 
 GLOSSARY = "concepts.yml"
 

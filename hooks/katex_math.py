@@ -11,7 +11,7 @@ from __future__ import annotations
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-import mathrender
+from dlie import mathrender
 from i18nbuild import final_site_root
 
 STYLESHEET = "assets/stylesheets/extra.css"  # KaTeX's CSS is appended to it (one request)

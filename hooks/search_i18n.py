@@ -25,8 +25,8 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-import glossary
-from diskmemo import DiskMemo, patch_method, project_cache
+from dlie import glossary
+from dlie.diskmemo import DiskMemo, patch_method, project_cache
 from i18nbuild import final_site_root
 
 LANGS = ("zh", "en")

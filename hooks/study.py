@@ -20,10 +20,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-import conceptindex as ci
-import glossary
-import pageschema
-import studyplan
+from dlie import conceptindex as ci
+from dlie import glossary, pageschema, studyplan
 
 OVERVIEW_MARKER = "<!-- study-overview -->"
 PATH_MARKER = "<!-- study-path -->"

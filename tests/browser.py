@@ -1,38 +1,8 @@
-"""Headless Chromium (Debian's package, never a downloaded browser) for the browser tests."""
+"""Driving Material's search box in the browser tests."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-def chromium_path() -> str:
-    if os.environ.get("CHROMIUM_PATH"):  # e.g. a CI runner's preinstalled Chrome
-        return os.environ["CHROMIUM_PATH"]
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    if Path("/usr/bin/chromium").exists():
-        return "/usr/bin/chromium"
-    raise RuntimeError(
-        "Debian's chromium is required for the browser tests: apt-get install -y chromium "
-        "(make test installs it when run as root)"
-    )
+from dlie.chromium import AXE, CHROMIUM_ARGS, chromium_path  # noqa: F401  (re-exported for the tests)
 
 
 def search(page, query: str, timeout: float = 15000) -> list[str]:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from browser import AXE, CHROMIUM_ARGS, chromium_path, search
-from siteserver import SiteServer
+from dlie.siteserver import SiteServer
 
 pytestmark = pytest.mark.browser
 

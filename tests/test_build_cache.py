@@ -9,7 +9,7 @@ from mkdocs.structure.pages import Page
 from pymdownx.highlight import Highlight
 
 import build_cache
-import diskmemo
+from dlie import diskmemo
 
 SOURCE = '```python\nx = 1  # 注释\n```\n\n```{.python title="t.py"}\ny = 2\n```\n'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import codeblocks
+from dlie import codeblocks
 
 BLOCKS = codeblocks.all_blocks()
 

@@ -9,9 +9,9 @@ import lxml.html
 import pytest
 import yaml
 
-import conceptindex as ci
-import glossary
 from conftest import ROOT, build
+from dlie import conceptindex as ci
+from dlie import glossary
 
 RAW = yaml.safe_load((ROOT / "docs" / "concepts.yml").read_text(encoding="utf-8"))
 G = glossary.parse_glossary(RAW)

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import glossary
-import pageschema
 from conftest import ROOT, build
+from dlie import glossary, pageschema
 
 G = glossary.load_glossary(ROOT / "docs" / "concepts.yml")
 IDS, TAGS, LEVELS = set(G.concepts), set(G.tags), set(G.levels)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-import linkcheck
+from dlie import linkcheck
 
 ALLOWED_HOSTS: set[str] = set()  # empty on purpose: readers in mainland China must not wait
 RESOURCE_XPATH = (

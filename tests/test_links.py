@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import linkcheck
+from dlie import linkcheck
 
 FIXTURE = Path(__file__).parent / "fixtures" / "broken_site"
 

@@ -7,8 +7,8 @@ import re
 import lxml.html
 import pytest
 
-import mathrender
 from conftest import build
+from dlie import mathrender
 
 
 def test_find_formulas_inline_and_display():

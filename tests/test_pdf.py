@@ -1,6 +1,6 @@
 """``make pdf``: the printable edition printed by headless Chromium, both languages.
 
-Runs tools/make_pdf.py on a copy of the built site and reads the PDFs back with Debian's
+Runs dlie.pdf on a copy of the built site and reads the PDFs back with Debian's
 poppler-utils: every question's title is in the text, every font is embedded, and the print
 pages link to the files that now exist."""
 
@@ -12,10 +12,10 @@ import subprocess
 
 import pytest
 
-import make_pdf
-import pageschema
 from conftest import ROOT
-from linkcheck import check_site
+from dlie import pageschema
+from dlie import pdf as make_pdf
+from dlie.linkcheck import check_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

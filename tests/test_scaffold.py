@@ -7,16 +7,8 @@ import shutil
 
 import pytest
 
-import codeblocks
-import glossary
-import pageschema
 from conftest import ROOT, build
-
-sys_path_tools = str(ROOT / "tools")
-import sys  # noqa: E402
-
-sys.path.insert(0, sys_path_tools)
-import scaffold  # noqa: E402
+from dlie import codeblocks, glossary, pageschema, scaffold
 
 TITLES = {"zh": "层归一化与批归一化的区别", "en": "Layer normalization vs batch normalization"}
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import search_i18n
-from diskmemo import DiskMemo
+from dlie.diskmemo import DiskMemo
 
 ROOT = Path(__file__).resolve().parent.parent
 

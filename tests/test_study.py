@@ -8,11 +8,10 @@ import lxml.html
 import pytest
 import yaml
 
-import conceptindex as ci
-import glossary
-import studyplan
-from conceptindex import PageProfile
 from conftest import ROOT, build
+from dlie import conceptindex as ci
+from dlie import glossary, studyplan
+from dlie.conceptindex import PageProfile
 
 G = glossary.load_glossary(ROOT / "docs" / "concepts.yml")
 RAW = yaml.safe_load((ROOT / "docs" / "concepts.yml").read_text(encoding="utf-8"))

@@ -3,8 +3,8 @@
 autocorrect knows Markdown code but not ``$...$`` math, where it would "fix" commas; math
 spans are masked with placeholder tokens before linting or formatting and restored after.
 
-  python tools/textlint.py [FILES...]         report problems (exit 1 if any)
-  python tools/textlint.py --fix [FILES...]   rewrite the files
+  python -m dlie.textlint [FILES...]         report problems (exit 1 if any)
+  python -m dlie.textlint --fix [FILES...]   rewrite the files
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import autocorrect_py as ac
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MATH_RE = re.compile(r"\$\$.*?\$\$|(?<![\\$])\$(?!\s)[^$\n]+?(?<!\s)\$", re.S)
 TOKEN = "MATHSPAN{}X"
 TOKEN_RE = re.compile(r"MATHSPAN(\d+)X")

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import glossary as glossary_mod
-import pageschema
+from dlie import glossary as glossary_mod
+from dlie import pageschema
 
 LATIN = r"A-Za-z0-9"
 

@@ -1,6 +1,6 @@
 """Print the printable edition of a built site to PDF with headless Chromium (``make pdf``).
 
-  python tools/make_pdf.py [SITE_DIR]      (default: site/)
+  python -m dlie.pdf [SITE_DIR]      (default: site/)
 
 Writes SITE_DIR/print/dl-interview-explained.zh.pdf and SITE_DIR/en/print/…en.pdf (CJK text
 needs Debian's fonts-noto-cjk, which Chromium embeds as a subset) and adds a download link to
@@ -12,11 +12,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from dlie.chromium import CHROMIUM_ARGS, chromium_path
+from dlie.siteserver import SiteServer
 
-from browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
-from siteserver import SiteServer  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 EDITIONS = {"zh": ("print/", "下载 PDF 版"), "en": ("en/print/", "Download the PDF")}
 FOOTER = (

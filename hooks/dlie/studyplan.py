@@ -11,8 +11,8 @@ builds on, derived from the glossary's ``requires`` data (pure functions).
 
 from __future__ import annotations
 
-import glossary as glossary_mod
-from conceptindex import PageProfile
+from dlie import glossary as glossary_mod
+from dlie.conceptindex import PageProfile
 
 
 class StudyPlanError(ValueError):

@@ -1,6 +1,6 @@
 """Create a new question page pair from templates/ (``make new-question``).
 
-  python tools/scaffold.py NUM SLUG "中文标题" "English title" [--concepts a,b] [--tags x,y]
+  python -m dlie.scaffold NUM SLUG "中文标题" "English title" [--concepts a,b] [--tags x,y]
                            [--difficulty basic|intermediate|advanced]
 
 Missing arguments are asked for interactively. Refuses a number or a slug that already
@@ -14,11 +14,9 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
+from dlie import glossary, pageschema
 
-import glossary  # noqa: E402
-import pageschema  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

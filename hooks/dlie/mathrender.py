@@ -24,7 +24,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KATEX_DIR = ROOT / "node_modules" / "katex"
 SCRIPT = Path(__file__).resolve().parent / "katex-render.js"
 CACHE_DIR = ROOT / ".cache" / "katex"
