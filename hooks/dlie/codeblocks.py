@@ -77,3 +77,11 @@ if __name__ == "__main__":
             print(out)
             failed += 1
     sys.exit(1 if failed else 0)
+
+
+def definitions(block: Block) -> dict:
+    """Run a block in this interpreter and return its globals (its functions and constants), so a
+    test can check that a figure computes what the page's own code computes."""
+    namespace: dict = {"__name__": "page_block"}
+    exec(compile(block.code, block.label, "exec"), namespace)
+    return namespace
