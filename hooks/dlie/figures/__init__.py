@@ -166,3 +166,10 @@ def untranslated(texts: list[str], lang: str, keep: set[str]) -> list[str]:
         elif any(w.casefold() not in keep for w in WORD_RE.findall(text)):
             bad.append(text)
     return bad
+
+
+def keep_words(key: str) -> set[str]:
+    """Latin words a Chinese figure may show (symbols, code identifiers, model names): its
+    module's ``KEEP`` set, case-folded."""
+    module = importlib.import_module(spec(key).module)
+    return {w.casefold() for w in getattr(module, "KEEP", ())}
