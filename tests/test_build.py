@@ -6,8 +6,8 @@ from pathlib import Path
 
 import lxml.html
 
-import theme_fixes
 from conftest import ROOT
+from dlie import theme
 
 
 def pages(site):
@@ -99,7 +99,7 @@ def test_config_is_strict_with_link_validation():
 
 
 def test_palette_switching_rule_is_dropped_from_materials_css(site):
-    """theme_fixes drops the rule that makes Material's start-up palette marks restyle the
+    """dlie.theme drops the rule that makes Material's start-up palette marks restyle the
     whole document (see the hook's docstring); planted: the rule as Material ships it."""
     import material
 
@@ -110,28 +110,11 @@ def test_palette_switching_rule_is_dropped_from_materials_css(site):
         "[data-md-color-switching] :before{transition-duration:0s!important}"
     )
     planted = "a{color:red}" + rule + "b{color:blue}"
-    assert theme_fixes.drop_switching_rule(planted) == ("a{color:red}b{color:blue}", 1)
+    assert theme.drop_switching_rule(planted) == ("a{color:red}b{color:blue}", 1)
     # the installed Material still ships the rule in this exact form
-    assert theme_fixes.drop_switching_rule(shipped.read_text(encoding="utf-8"))[1] == 1
+    assert theme.drop_switching_rule(shipped.read_text(encoding="utf-8"))[1] == 1
     built = list((site / "assets" / "stylesheets").glob("palette.*.min.css"))
     assert built and all("data-md-color-switching" not in p.read_text(encoding="utf-8") for p in built)
-
-
-def test_final_site_root_only_after_the_last_language(tmp_path):
-    from types import SimpleNamespace
-
-    from i18nbuild import final_site_root
-
-    (tmp_path / "en").mkdir()
-    (tmp_path / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
-    i18n = SimpleNamespace(building=True)
-    config = SimpleNamespace(site_dir=str(tmp_path / "en"), plugins={"i18n": i18n})
-    assert final_site_root(config) is None  # static-i18n's nested English build
-    i18n.building = False
-    assert final_site_root(config) == tmp_path  # site_dir still names en/: the root holds the sitemap
-    config.site_dir = str(tmp_path)
-    assert final_site_root(config) == tmp_path
-    assert final_site_root(SimpleNamespace(site_dir=str(tmp_path), plugins={})) == tmp_path  # no i18n
 
 
 def test_content_tables_get_their_own_box_and_keyboard_focus():
@@ -139,7 +122,7 @@ def test_content_tables_get_their_own_box_and_keyboard_focus():
         '<div class="md-search" data-md-component="search" role="dialog"></div><article><p>x</p>'
         '<table><tr><td>1</td></tr></table><table class="highlighttable"><tr><td>c</td></tr></table></article>'
     )
-    out = theme_fixes.fix_html(page, "en")
+    out = theme.fix_html(page, "Search")
     # in the scroll box Material's script would otherwise move it into at start-up
     box = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
     assert f'<p>x</p>{box}<table tabindex="0"><tr><td>1</td></tr></table></div></div>' in out
@@ -148,19 +131,19 @@ def test_content_tables_get_their_own_box_and_keyboard_focus():
 
 
 def test_materials_script_leaves_the_boxed_tables_alone(site):
-    """theme_fixes narrows the selector of Material's data-table component to tables not yet in
+    """dlie.theme narrows the selector of Material's data-table component to tables not yet in
     their scroll box (see the hook's docstring); checked against the installed Material too."""
     import material
 
     assets = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
     (shipped,) = assets.glob("bundle.*.min.js")
     planted = 'a(M("table:not([class])",e).map(i=>ti(i)))'
-    js, n = theme_fixes.narrow_table_selector(planted)
+    js, n = theme.narrow_table_selector(planted)
     assert n == 1 and js == 'a(M("table:not([class]):not([tabindex])",e).map(i=>ti(i)))'
-    assert theme_fixes.narrow_table_selector(js) == (js, 1)  # a second build leaves it as it is
-    assert theme_fixes.narrow_table_selector(shipped.read_text(encoding="utf-8"))[1] == 1
+    assert theme.narrow_table_selector(js) == (js, 1)  # a second build leaves it as it is
+    assert theme.narrow_table_selector(shipped.read_text(encoding="utf-8"))[1] == 1
     built = list((site / "assets" / "javascripts").glob("bundle.*.min.js"))
-    assert built and all(theme_fixes.PREWRAPPED_SELECTOR in p.read_text(encoding="utf-8") for p in built)
+    assert built and all(theme.PREWRAPPED_SELECTOR in p.read_text(encoding="utf-8") for p in built)
     # every content table of a formula page is written in its box
     html = (site / "questions" / "06-stride-padding" / "index.html").read_text(encoding="utf-8")
     tables = lxml.html.fromstring(html).xpath("//article//table[not(@class)]")
@@ -174,9 +157,9 @@ def test_patch_files_rewrites_changed_files_and_counts(tmp_path):
     narrowed (still counted), a changed Material counts 0, which makes the build warn."""
     fresh, done, changed = (tmp_path / n for n in ("a.js", "b.js", "c.js"))
     fresh.write_text('M("table:not([class])",e)', encoding="utf-8")
-    done.write_text(f"M({theme_fixes.PREWRAPPED_SELECTOR},e)", encoding="utf-8")
+    done.write_text(f"M({theme.PREWRAPPED_SELECTOR},e)", encoding="utf-8")
     changed.write_text('M("table.data",e)', encoding="utf-8")
-    assert theme_fixes.patch_files([fresh, done], theme_fixes.narrow_table_selector) == 2
+    assert theme.patch_files([fresh, done], theme.narrow_table_selector) == 2
     assert fresh.read_text(encoding="utf-8") == done.read_text(encoding="utf-8")
-    assert theme_fixes.patch_files([changed], theme_fixes.narrow_table_selector) == 0
+    assert theme.patch_files([changed], theme.narrow_table_selector) == 0
     assert changed.read_text(encoding="utf-8") == 'M("table.data",e)'

@@ -1,60 +1,38 @@
-"""Build caches (hooks/build_cache.py): transparent, keyed by what the output depends on."""
+"""Build caches (dlie.rendercache, dlie.search, .cache/): transparent, keyed by what the output depends on."""
 
 from __future__ import annotations
 
 import json
 
-import markdown
-from mkdocs.structure.pages import Page
-from pymdownx.highlight import Highlight
+import pytest
 
-import build_cache
-from dlie import diskmemo
-
-SOURCE = '```python\nx = 1  # 注释\n```\n\n```{.python title="t.py"}\ny = 2\n```\n'
+from dlie import diskmemo, rendercache, search
 
 
-class Config(dict):
-    """Item and attribute access, like MkDocs' config."""
+def test_patches_of_other_packages_still_apply():
+    """Canaries: the two memo patches (MkDocs' Page.render, Material's jieba segmentation) check
+    on every build that what they wrap is still there; here they pass on the pinned versions and
+    fail on a changed library (planted)."""
+    from material.plugins.search.plugin import SearchIndex
 
-    __getattr__ = dict.__getitem__
-
-
-def render(text=SOURCE):
-    return markdown.markdown(text, extensions=["pymdownx.highlight", "pymdownx.superfences"])
-
-
-def test_highlight_memo_returns_what_pygments_returns(tmp_path):
-    plain = render()
-    config = Config(
-        docs_dir=str(tmp_path / "docs"),
-        plugins={},
-        markdown_extensions=["toc"],
-        mdx_configs={},
-        validation={},
-        use_directory_urls=True,
-        site_dir=str(tmp_path / "site"),
-    )
-    build_cache.on_config(config)
+    rendercache.canary()
+    search.canary()
+    original = SearchIndex._segment_chinese
     try:
-        assert render() == plain  # computed
-        assert build_cache._memo.misses == 2
-        assert render() == plain  # from the memo
-        assert build_cache._memo.misses == 2
-        assert render(SOURCE.replace("x = 1", "x = 3")) != plain  # another source, another entry
-        assert build_cache._memo.misses == 3
-        build_cache.on_post_build(config)
-        assert (tmp_path / ".cache" / "highlight" / "blocks.json").is_file()
+        SearchIndex._segment_chinese = lambda self, data, extra=None: data  # a changed Material
+        with pytest.raises(RuntimeError, match="_segment_chinese changed"):
+            search.canary()
     finally:
-        Highlight.highlight = Highlight.highlight.__wrapped__
-        Page.render = Page.render.__wrapped__
+        SearchIndex._segment_chinese = original
+    from mkdocs.structure.pages import Page
 
-
-def test_highlight_key_covers_settings_and_options():
-    base = build_cache.highlight_key({"md": object(), "linenums": None}, ("x = 1", "python"), {"hl_lines": []})
-    assert base == build_cache.highlight_key({"md": object(), "linenums": None}, ("x = 1", "python"), {"hl_lines": []})
-    assert base != build_cache.highlight_key({"linenums": True}, ("x = 1", "python"), {"hl_lines": []})
-    assert base != build_cache.highlight_key({"linenums": None}, ("x = 1", "python"), {"hl_lines": [1]})
+    render = Page.render
+    try:
+        Page.render = lambda self, config, files: None  # a MkDocs whose render sets nothing we keep
+        with pytest.raises(rendercache.PatchError):
+            rendercache.canary()
+    finally:
+        Page.render = render
 
 
 def test_patch_method_is_idempotent_across_rebuilds():
@@ -75,10 +53,10 @@ def test_stable_repr_has_no_memory_addresses():
     import pymdownx.slugs
 
     slugify = pymdownx.slugs.slugify(case="lower")
-    text = build_cache.stable_repr(slugify)
+    text = rendercache.stable_repr(slugify)
     assert "0x" not in text and "_uslugify" in text and "lower" in text
-    assert text == build_cache.stable_repr(pymdownx.slugs.slugify(case="lower"))
-    assert text != build_cache.stable_repr(pymdownx.slugs.slugify(case="none"))
+    assert text == rendercache.stable_repr(pymdownx.slugs.slugify(case="lower"))
+    assert text != rendercache.stable_repr(pymdownx.slugs.slugify(case="none"))
 
 
 def test_toc_tokens_round_trip():
@@ -87,7 +65,7 @@ def test_toc_tokens_round_trip():
     tokens = [
         {"level": 2, "id": "题目", "name": "题目", "children": [{"level": 3, "id": "a", "name": "A", "children": []}]}
     ]
-    assert build_cache.toc_tokens(get_toc(tokens)) == tokens
+    assert rendercache.toc_tokens(get_toc(tokens)) == tokens
 
 
 def site_files(site):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import search_i18n
+from dlie import glossary, search
 from dlie.diskmemo import DiskMemo
+from dlie.languages import Languages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def test_split_index_unit():
             {"location": "en/questions/05-relu/#code", "title": "Code", "text": ""},
         ],
     }
-    parts = search_i18n.split_index(merged)
+    parts = search.split_index(merged, Languages(("zh", "en"), "zh"))
     assert [d["location"] for d in parts["zh"]["docs"]] == ["", "questions/05-relu/"]
     assert [d["location"] for d in parts["en"]["docs"]] == ["", "questions/05-relu/#code"]
     assert parts["zh"]["config"]["pipeline"] == []  # no stemmer: English terms stay findable
@@ -93,39 +93,20 @@ def test_glossary_terms_are_single_tokens(site):
         assert term in tokens, f"{term} should be one jieba token (user dictionary from the glossary)"
 
 
-def test_page_entries_memo_gives_materials_entries(tmp_path):
-    from types import SimpleNamespace
-
+def test_segmentation_memo_gives_materials_segmentation(tmp_path):
     from material.plugins.search.plugin import SearchIndex
-    from mkdocs.structure.toc import get_toc
 
-    (tmp_path / "docs").mkdir()
-    shutil.copy(ROOT / "docs" / "concepts.yml", tmp_path / "docs" / "concepts.yml")
-    config = SimpleNamespace(docs_dir=str(tmp_path / "docs"))
-    page = SimpleNamespace(
-        content='<h2 id="题目">题目</h2><p>批归一化与残差连接</p><h2 id="b">B</h2><p>ReLU</p>',
-        url="questions/x/",
-        title="测试",
-        meta={"tags": ["activation"]},
-        toc=get_toc([{"level": 2, "id": "题目", "name": "题目", "children": []}]),
-    )
-    index = SearchIndex(lang=["zh"], separator=search_i18n.SEPARATOR, pipeline=[])
-    search_i18n.on_config(config)
-    original = SearchIndex.add_entry_from_context.__wrapped__
-    try:
-        original(index, page)  # Material's own indexing (with our jieba dictionary)
-        expected = list(index.entries)
-        assert expected and any("\u200b批归一化\u200b" in e["text"] for e in expected)
-        memo = search_i18n._entries
-        for _ in range(2):
-            index.entries = []
-            SearchIndex.add_entry_from_context(index, page)
-            assert index.entries == expected
-        assert memo.misses == 1  # the second page view came from the memo
-        page.content = page.content.replace("ReLU", "GELU")
-        index.entries = []
-        SearchIndex.add_entry_from_context(index, page)
-        assert memo.misses == 2 and "GELU" in index.entries[-1]["text"]
-    finally:
-        SearchIndex.add_entry_from_context = original
-        SearchIndex._segment_chinese = SearchIndex._segment_chinese.__wrapped__
+    g = glossary.load_glossary(ROOT / "docs" / "concepts.yml")
+    user_dict = search.jieba_user_dict(g)
+    memo = DiskMemo(tmp_path / "segments.json", "sig")
+    original = getattr(SearchIndex._segment_chinese, "__wrapped__", SearchIndex._segment_chinese)
+    segment = search.memoised_segment(original, lambda: (memo, user_dict))
+    index = SearchIndex(lang=["zh"], separator=search.SEPARATOR, pipeline=[])
+    text = "批归一化与残差连接"
+    search.jieba_ready(user_dict)
+    expected = original(index, text)
+    assert "批归一化" in expected.split("\u200b")  # the glossary's terms are single words
+    assert segment(index, text) == expected and memo.misses == 1
+    assert segment(index, text) == expected and memo.misses == 1  # from the memo
+    assert segment(index, "梯度消失") == original(index, "梯度消失") and memo.misses == 2
+    assert search.memoised_segment(original, lambda: None)(index, text) == expected  # no build: Material's own

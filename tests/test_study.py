@@ -88,7 +88,7 @@ def test_study_pages_and_question_badges(site):
 
 
 def test_print_pages_hold_every_question_with_unique_ids(site):
-    import printbook
+    from dlie import printbook
 
     for lang_dir in ("", "en/"):
         html = (site / lang_dir / "print" / "index.html").read_text(encoding="utf-8")
@@ -112,16 +112,16 @@ def test_print_pages_hold_every_question_with_unique_ids(site):
 
 
 def test_answer_sections_are_wrapped_at_build_time():
-    import study
+    from dlie import markup
 
     page = (
         '<html><article class="md-content__inner"><h1>T</h1><h2 id="question">Q</h2><p>q</p>'
         '<h2 id="short-answer">A</h2><p>a</p><pre>x</pre><h2 id="related">R</h2><ul></ul></article></html>'
     )
-    out = study.wrap_answers(page, ["short-answer"])
+    out = markup.wrap_answers(page, ["short-answer"])
     reveal = '<button type="button" class="md-button study-reveal" hidden></button>'
     assert f'<h2 id="short-answer">A</h2>{reveal}<div class="study-answer"><p>a</p><pre>x</pre></div>' in out
     assert '<h2 id="question">Q</h2><p>q</p>' in out and out.count("study-answer") == 1
-    assert study.wrap_answers(page, []) == page
-    last = study.wrap_answers(page, ["related"])  # the last section runs to the end of the article
+    assert markup.wrap_answers(page, []) == page
+    last = markup.wrap_answers(page, ["related"])  # the last section runs to the end of the article
     assert last.endswith('<div class="study-answer"><ul></ul></div></article></html>')

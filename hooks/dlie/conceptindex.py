@@ -128,28 +128,15 @@ class PageProfile:
         return both - set(self.primary)
 
 
-_scans: dict[tuple, dict[str, PageProfile]] = {}
-
-
-def scan_pages_once(
-    docs_dir: Path, g: glossary_mod.Glossary, signature: tuple, mentions=None
+def scan_pages(
+    docs_dir: Path, g: glossary_mod.Glossary, mentions=None, langs=glossary_mod.LANGS
 ) -> dict[str, PageProfile]:
-    """:func:`scan_pages`, computed once per ``signature`` (see ``pageschema.docs_signature``):
-    the concept and study hooks of both language builds share one scan."""
-    key = (str(docs_dir), signature)
-    if key not in _scans:
-        _scans.clear()
-        _scans[key] = scan_pages(docs_dir, g, mentions)
-    return _scans[key]
-
-
-def scan_pages(docs_dir: Path, g: glossary_mod.Glossary, mentions=None) -> dict[str, PageProfile]:
     """Profiles of every question page pair under docs_dir/questions, keyed by slug.
 
     ``mentions(lang, prose)`` returns the concept ids mentioned in a page's prose; by default
     the glossary's matcher of that language finds them."""
     if mentions is None:
-        matchers = {lang: build_matcher(g, lang) for lang in glossary_mod.LANGS}
+        matchers = {lang: build_matcher(g, lang) for lang in langs}
 
         def mentions(lang: str, prose: str) -> set[str]:
             return {cid for cid, _, _ in matchers[lang].find(prose)}
@@ -160,6 +147,8 @@ def scan_pages(docs_dir: Path, g: glossary_mod.Glossary, mentions=None) -> dict[
         if not m:
             continue
         slug, lang = f"{m.group('num')}-{m.group('slug')}", m.group("lang")
+        if lang not in langs:
+            continue
         text = p.read_text(encoding="utf-8")
         meta, _ = pageschema.read_front_matter(text, f"questions/{p.name}")
         prof = profiles.setdefault(
@@ -224,7 +213,7 @@ def pinyin(name: str) -> str:
 
 def sort_key(name: str, lang: str, pinyin=pinyin) -> tuple:
     """English: case-insensitive A–Z. Chinese: by pinyin (tone-less), then by the name."""
-    if lang == "zh":
+    if lang.startswith("zh"):
         return (pinyin(name).casefold(), name)
     return (name.casefold(), name)
 

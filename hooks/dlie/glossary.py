@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-LANGS = ("zh", "en")
+LANGS = ("zh", "en")  # the default; the build passes the languages of its configuration
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -54,7 +54,7 @@ class Glossary:
     levels: dict[str, dict[str, str]]
 
 
-def _labels(raw, what: str, path: str) -> dict[str, dict[str, str]]:
+def _labels(raw, what: str, path: str, langs=LANGS) -> dict[str, dict[str, str]]:
     if not isinstance(raw, dict) or not raw:
         raise GlossaryError(f"{path}: '{what}' must be a non-empty mapping of id -> {{zh, en}}")
     out = {}
@@ -62,22 +62,22 @@ def _labels(raw, what: str, path: str) -> dict[str, dict[str, str]]:
         if not isinstance(key, str) or not ID_RE.match(key):
             raise GlossaryError(f"{path}: {what} id {key!r} is not kebab-case")
         if not isinstance(val, dict) or any(
-            not isinstance(val.get(lang), str) or not val[lang].strip() for lang in LANGS
+            not isinstance(val.get(lang), str) or not val[lang].strip() for lang in langs
         ):
-            raise GlossaryError(f"{path}: {what} '{key}' needs a label in each of {', '.join(LANGS)}")
-        out[key] = {lang: val[lang].strip() for lang in LANGS}
+            raise GlossaryError(f"{path}: {what} '{key}' needs a label in each of {', '.join(langs)}")
+        out[key] = {lang: val[lang].strip() for lang in langs}
     return out
 
 
-def parse_glossary(data, path: str = "docs/concepts.yml") -> Glossary:
+def parse_glossary(data, path: str = "docs/concepts.yml", langs=LANGS) -> Glossary:
     """Validate raw YAML data; raises GlossaryError naming the file and the id."""
     if not isinstance(data, dict):
         raise GlossaryError(f"{path}: expected a mapping with 'concepts', 'tags' and 'levels'")
     unknown = set(data) - {"concepts", "tags", "levels"}
     if unknown:
         raise GlossaryError(f"{path}: unknown top-level key(s): {', '.join(sorted(unknown))}")
-    tags = _labels(data.get("tags"), "tags", path)
-    levels = _labels(data.get("levels"), "levels", path)
+    tags = _labels(data.get("tags"), "tags", path, langs)
+    levels = _labels(data.get("levels"), "levels", path, langs)
     raw = data.get("concepts")
     if not isinstance(raw, list) or not raw:
         raise GlossaryError(f"{path}: 'concepts' must be a non-empty list")
@@ -91,11 +91,11 @@ def parse_glossary(data, path: str = "docs/concepts.yml") -> Glossary:
             raise GlossaryError(f"{path}: concept id {cid!r} is not kebab-case")
         if cid in concepts:
             raise GlossaryError(f"{path}: duplicate concept id '{cid}'")
-        extra = set(item) - {"id", "related", "requires", *LANGS}
+        extra = set(item) - {"id", "related", "requires", *langs}
         if extra:
             raise GlossaryError(f"{path}: concept '{cid}' has unknown key(s): {', '.join(sorted(extra))}")
         names, aliases, defs = {}, {}, {}
-        for lang in LANGS:
+        for lang in langs:
             entry = item.get(lang)
             if not isinstance(entry, dict):
                 raise GlossaryError(f"{path}: concept '{cid}' lacks its '{lang}' entry")
@@ -110,7 +110,7 @@ def parse_glossary(data, path: str = "docs/concepts.yml") -> Glossary:
             names[lang], defs[lang] = name.strip(), definition.strip()
             aliases[lang] = [a.strip() for a in al]
         concept = Concept(cid, names, aliases, defs, list(item.get("related") or []), list(item.get("requires") or []))
-        for lang in LANGS:
+        for lang in langs:
             for term in concept.terms(lang):
                 key = (lang, term.casefold())
                 owner = alias_owner.get(key)
@@ -128,10 +128,10 @@ def parse_glossary(data, path: str = "docs/concepts.yml") -> Glossary:
     return Glossary(concepts, tags, levels)
 
 
-def load_glossary(path: str | Path) -> Glossary:
+def load_glossary(path: str | Path, langs=LANGS) -> Glossary:
     path = Path(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         raise GlossaryError(f"{path}: not valid YAML: {e}") from None
-    return parse_glossary(data, str(path))
+    return parse_glossary(data, str(path), tuple(langs))

@@ -1,17 +1,13 @@
-// Batched KaTeX renderer for the build-time math hook (hooks/mathrender.py).
+// Batched KaTeX renderer for the build-time math stage (hooks/dlie/mathrender.py).
+// Usage: node katex-render.js '<options JSON>' (KaTeX's render options; displayMode is per formula).
 // Protocol: one JSON request per line on stdin: [[tex, displayMode], ...];
 // one JSON response per line on stdout: [{"html": "..."} | {"error": "..."}, ...].
 "use strict";
 const katex = require("katex");
 const readline = require("readline");
 
-const options = (display) => ({
-  displayMode: display,
-  throwOnError: true,
-  strict: "error",
-  output: "htmlAndMathml",
-  trust: false,
-});
+const base = JSON.parse(process.argv[2] || "{}");
+const options = (display) => ({ ...base, displayMode: display });
 
 const rl = readline.createInterface({ input: process.stdin, terminal: false });
 rl.on("line", (line) => {

@@ -1,10 +1,112 @@
-"""Markup contracts between the build stages: each placeholder or generated element has one
-builder and one parser here, and every hook that writes or reads it uses them (pure functions)."""
+"""Markup contracts between the build stages: each placeholder, marker or generated element has
+one builder and one parser here, and every stage that writes or reads it uses them (pure functions).
+"""
 
 from __future__ import annotations
 
 import html
+import json
 import re
+
+# ---- markers: generated page bodies --------------------------------------------------------
+# A generated page is a Markdown file holding a marker comment that the build replaces.
+CONCEPT_INDEX_SRC, CONCEPT_INDEX_MARKER = "concepts/index.", "<!-- concept-index -->"
+STUDY_OVERVIEW_SRC, STUDY_OVERVIEW_MARKER = "study/index.", "<!-- study-overview -->"
+STUDY_PATH_SRC, STUDY_PATH_MARKER = "study/path.", "<!-- study-path -->"
+PRINT_SRC, PRINT_MARKER = "print/index.", "<!-- print-all -->"
+# markers any page may hold (the home page shows the progress summary and a random question)
+STUDY_SUMMARY_MARKER = "<!-- study-summary -->"
+STUDY_TOOLS_MARKER = "<!-- study-tools -->"
+STUDY_RANDOM_MARKER = "<!-- study-random -->"
+
+
+class MarkupError(ValueError):
+    """A generated page without its marker, or a placed element that cannot be built."""
+
+
+def fill_marker(text: str, marker: str, body: str, where: str) -> str:
+    if marker not in text:
+        raise MarkupError(f"{where}: this generated page must contain {marker}")
+    return text.replace(marker, body)
+
+
+# ---- section headings ----------------------------------------------------------------------
+def heading_id(text: str) -> str:
+    """The id Markdown gives a heading (pymdownx.slugs, lower case, as configured in mkdocs.yml)."""
+    from pymdownx.slugs import slugify
+
+    return slugify(case="lower")(text, "-")
+
+
+H2_RE = re.compile(r'<h2(?: id="([^"]*)")?[^>]*>.*?</h2>', re.S)
+REVEAL_BUTTON = '<button type="button" class="md-button study-reveal" hidden></button>'
+ANSWER_OPEN, ANSWER_CLOSE = '<div class="study-answer">', "</div>"
+
+
+def wrap_answers(output: str, answer_ids: list[str]) -> str:
+    """The page with each answer section of its article (from an answer ``<h2>`` up to the next
+    ``<h2>`` or the end of the article) in ``<div class="study-answer">``, preceded by the hidden
+    button study.js uses to reveal it. The script gives the sections their ids: Material names a
+    code block after its closest ancestor with an id, and all code blocks of a section would get
+    the same one."""
+    start, end = output.find("<article"), output.find("</article>")
+    if start < 0 or end < start:
+        return output
+    article = output[start:end]
+    heads = list(H2_RE.finditer(article))
+    parts, pos = [], 0
+    for i, h in enumerate(heads):
+        if h.group(1) not in answer_ids:
+            continue
+        stop = heads[i + 1].start() if i + 1 < len(heads) else len(article)
+        parts += [article[pos : h.end()], REVEAL_BUTTON + ANSWER_OPEN, article[h.end() : stop], ANSWER_CLOSE]
+        pos = stop
+    return output[:start] + "".join(parts) + article[pos:] + output[end:]
+
+
+# ---- study controls (practice mode, progress) of a question page ---------------------------
+# the block ends with the only </fieldset></div> in it: the parser matches up to there
+STUDY_CONTROLS_RE = re.compile(r'<div class="study-controls"[^>]*>.*?</fieldset></div>\n?', re.S)
+
+
+def study_controls(seed: int, labels: dict, practice: str, progress: str, states_html: str) -> str:
+    """The hidden controls block study.js shows (parsed back by :data:`STUDY_CONTROLS_RE`)."""
+    data = json.dumps(labels, ensure_ascii=False)
+    return (
+        f'<div class="study-controls" hidden data-q="{seed:02d}" data-labels=\'{data}\'>'
+        f'<label class="study-practice"><input type="checkbox" name="study-practice"> {practice}</label>'
+        f'<fieldset class="study-progress"><legend>{progress}</legend>{states_html}</fieldset></div>'
+    )
+
+
+def drop_study_controls(content: str) -> str:
+    return STUDY_CONTROLS_RE.sub("", content)
+
+
+# ---- rendered formulas ---------------------------------------------------------------------
+# KaTeX output lives in its own element: ``<katex-math class="math-inline|math-display">``
+# (not "inline": Material styles .md-typeset .inline as a floated block).
+MATH_ELEMENT_RE = re.compile(r'<katex-math class="math-(?:inline|display)"[^>]*>.*?</katex-math>', re.S)
+MATH_TAG = "<katex-math"
+
+
+def math_element(rendered: str, display: bool) -> str:
+    kind = "math-display" if display else "math-inline"
+    tab = ' tabindex="0"' if display else ""  # wide display math scrolls: keyboard-reachable
+    return f'<katex-math class="{kind}"{tab}>{rendered}</katex-math>'
+
+
+def has_math(content: str) -> bool:
+    return MATH_TAG in content
+
+
+# ---- search: heavy fragments kept out of Material's indexer --------------------------------
+SEARCH_SKIP_RE = re.compile(r'<search-skip data-k="(\d+)"></search-skip>')
+
+
+def search_skip(k: int) -> str:
+    return f'<search-skip data-k="{k}"></search-skip>'
+
 
 # ---- figures -------------------------------------------------------------------------------
 # A page places a figure with one Markdown image line whose address is ``figure:<key>``:

@@ -4,8 +4,10 @@ pymdownx.arithmatex (generic mode) turns ``$..$`` into ``<span class="arithmatex
 ``$$..$$`` into ``<div class="arithmatex">\\[..\\]</div>``. ``find_formulas`` extracts them,
 ``render_html`` replaces them with KaTeX HTML+MathML produced by one Node process
 (``katex-render.js``) that serves every page of a build, and of every rebuild under
-``mkdocs serve``. Results are memoised in memory and in a JSON file on disk, keyed by the
-KaTeX version, so an unchanged formula is never rendered twice.
+``mkdocs serve``. Results are memoised in memory and in a JSON file on disk whose name holds
+everything besides the formula that the output depends on (KaTeX's version, the render options
+:data:`OPTIONS` and the renderer script), so an unchanged formula is never rendered twice and a
+changed option never reuses an old rendering.
 """
 
 from __future__ import annotations
@@ -24,10 +26,14 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from dlie import markup
+
 ROOT = Path(__file__).resolve().parents[2]
 KATEX_DIR = ROOT / "node_modules" / "katex"
 SCRIPT = Path(__file__).resolve().parent / "katex-render.js"
 CACHE_DIR = ROOT / ".cache" / "katex"
+# KaTeX's render options (``displayMode`` is set per formula): part of the cache key.
+OPTIONS = {"throwOnError": True, "strict": "error", "output": "htmlAndMathml", "trust": False}
 
 # arithmatex generic output; the TeX inside is HTML-escaped.
 FORMULA_RE = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>', re.S)
@@ -72,11 +78,12 @@ def katex_version() -> str:
 class KatexRenderer:
     """One Node process rendering batches of formulas; memo + disk cache."""
 
-    def __init__(self, cache_dir: Path = CACHE_DIR):
+    def __init__(self, cache_dir: Path = CACHE_DIR, options: dict | None = None):
         if not (KATEX_DIR / "package.json").exists():
             raise RuntimeError("KaTeX is not installed (node_modules/katex missing): run `make setup` or `npm ci`.")
         self.version = katex_version()
-        self.cache_path = cache_dir / f"katex-{self.version}.json"
+        self.options = dict(OPTIONS if options is None else options)
+        self.cache_path = cache_dir / f"katex-{self.version}-{self.signature()}.json"
         self.cache: dict[str, str] = {}
         if self.cache_path.exists():
             try:
@@ -89,6 +96,11 @@ class KatexRenderer:
         self.rendered = 0  # formulas actually sent to KaTeX (cache misses)
         self.processes_started = 0
 
+    def signature(self) -> str:
+        """Everything besides the formula that the output depends on (the cache file's name)."""
+        parts = [self.version, json.dumps(self.options, sort_keys=True), SCRIPT.read_text(encoding="utf-8")]
+        return hashlib.sha1("\x00".join(parts).encode()).hexdigest()[:12]
+
     @staticmethod
     def key(tex: str, display: bool) -> str:
         return hashlib.sha1(f"{int(display)}\x00{tex}".encode()).hexdigest()
@@ -99,7 +111,7 @@ class KatexRenderer:
             if node is None:
                 raise RuntimeError("node is required to render formulas at build time")
             self._proc = subprocess.Popen(
-                [node, str(SCRIPT)],
+                [node, str(SCRIPT), json.dumps(self.options)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 cwd=ROOT,
@@ -188,11 +200,7 @@ def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
             errors.append(res)
             out.append(content[f.start : f.end])
         else:
-            # A dedicated wrapper element (see defer() for how it stays out of search).
-            # not "inline": Material styles .md-typeset .inline as a floated block
-            kind = "math-display" if f.display else "math-inline"
-            tab = ' tabindex="0"' if f.display else ""  # wide display math scrolls: keyboard-reachable
-            out.append(f'<katex-math class="{kind}"{tab}>{res}</katex-math>')
+            out.append(markup.math_element(res, f.display))
         pos = f.end
     out.append(content[pos:])
     return "".join(out), len(formulas), errors

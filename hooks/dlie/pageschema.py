@@ -20,7 +20,9 @@ from pathlib import Path
 import yaml
 
 LANGS = ("zh", "en")
-QUESTION_RE = re.compile(r"^questions/(?P<num>\d\d)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>zh|en)\.md$")
+QUESTION_RE = re.compile(
+    r"^questions/(?P<num>\d\d)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)\.md$"
+)
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
 REQUIRED = ("title", "seed", "concepts", "difficulty", "tags")
 OPTIONAL = ("search", "hide", "description")
@@ -102,8 +104,11 @@ def parity_problems(path_a: str, meta_a: dict, path_b: str, meta_b: dict) -> lis
     return errs
 
 
-def check_docs(docs_dir: Path, concept_ids: set[str], tag_ids: set[str], levels: set[str]) -> list[str]:
-    """Validate the front matter of every page under docs_dir; returns problems."""
+def check_docs(
+    docs_dir: Path, concept_ids: set[str], tag_ids: set[str], levels: set[str], langs: tuple[str, ...] = LANGS
+) -> list[str]:
+    """Validate the front matter of every page under docs_dir; returns problems. Every language's
+    page must carry the same values as the first (default) language's."""
     problems: list[str] = []
     metas: dict[str, dict] = {}
     for p in sorted(docs_dir.rglob("*.md")):
@@ -121,10 +126,12 @@ def check_docs(docs_dir: Path, concept_ids: set[str], tag_ids: set[str], levels:
             metas[rel] = meta
     seen_seeds: dict[tuple[int, str], str] = {}
     for rel, meta in metas.items():
-        if rel.endswith(".zh.md"):
-            twin = rel[: -len(".zh.md")] + ".en.md"
-            if twin in metas:
-                problems += parity_problems(rel, meta, twin, metas[twin])
+        first = f".{langs[0]}.md"
+        if rel.endswith(first):
+            for other in langs[1:]:
+                twin = rel[: -len(first)] + f".{other}.md"
+                if twin in metas:
+                    problems += parity_problems(rel, meta, twin, metas[twin])
         m = QUESTION_RE.match(rel)
         if m:
             key = (int(m.group("num")), m.group("lang"))

@@ -1,4 +1,4 @@
-"""MkDocs hook: small fixes to Material's output (one concern: the theme's markup and CSS).
+"""Small fixes to Material's output (one concern: the theme's markup and CSS; pure functions).
 
 * The search overlay is ``role="dialog"`` without an accessible name: it gets ``aria-label``.
 * Tables scroll horizontally inside their own box on phones; a scrollable region must be
@@ -22,29 +22,22 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
-SEARCH_LABEL = {"zh": "搜索", "en": "Search"}
 DIALOG_RE = re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")(?![^>]*aria-label)')
 TABLE_RE = re.compile(r"<table(?![^>]*tabindex)(?=[\s>])")
 DATA_TABLE_RE = re.compile(r"<table(?![^>]*\bclass=)[\s>].*?</table>", re.S)
 TABLE_BOX = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{}</div></div>'
 
 
-def fix_html(output: str, lang: str) -> str:
-    output = DIALOG_RE.sub(rf'\1 aria-label="{SEARCH_LABEL[lang]}"', output, count=1)
+def fix_html(output: str, search_label: str) -> str:
+    output = DIALOG_RE.sub(rf'\1 aria-label="{search_label}"', output, count=1)
     start = output.find("<article")
     end = output.find("</article>")
     if start >= 0 and end > start:
         article = DATA_TABLE_RE.sub(lambda m: TABLE_BOX.format(m.group(0)), output[start:end])
         output = output[:start] + TABLE_RE.sub('<table tabindex="0"', article) + output[end:]
     return output
-
-
-def on_post_page(output, page, config):
-    lang = "en" if page.url.startswith("en/") else "zh"
-    return fix_html(output, lang)
 
 
 SWITCHING_RULE_RE = re.compile(
@@ -85,13 +78,25 @@ def patch_files(paths: list[Path], patch) -> int:
     return total
 
 
-def on_post_build(config):
-    assets = Path(config.site_dir) / "assets"
+class ThemePatchError(RuntimeError):
+    """A Material update changed what a patch edits: the build fails instead of shipping
+    tables boxed twice or whole-document restyles."""
+
+
+def patch_assets(site_dir: Path) -> None:
+    """Edit Material's built bundle and palette CSS under ``site_dir/assets`` (see the module
+    docstring for the measured reasons); raises ThemePatchError when a patch no longer applies."""
+    assets = Path(site_dir) / "assets"
     bundles = sorted((assets / "javascripts").glob("bundle.*.min.js"))
     # counts the narrowed selector, so a bundle narrowed by an earlier build counts too
-    if bundles and patch_files(bundles, narrow_table_selector) != len(bundles):
-        # a Material update changed the selector: tables would be boxed twice
-        print("WARNING (theme_fixes) - Material's data-table selector not found", file=sys.stderr)
+    if not bundles or patch_files(bundles, narrow_table_selector) != len(bundles):
+        raise ThemePatchError(
+            f"Material's data-table selector {TABLE_SELECTOR} not found in {assets}/javascripts/bundle.*.min.js"
+        )
     sheets = sorted((assets / "stylesheets").glob("palette.*.min.css"))
-    if sheets and not patch_files(sheets, drop_switching_rule):  # a Material update changed the rule
-        print("WARNING (theme_fixes) - Material's [data-md-color-switching] rule not found", file=sys.stderr)
+    dropped = patch_files(sheets, drop_switching_rule)
+    left = any("[data-md-color-switching] *" in s.read_text(encoding="utf-8") for s in sheets)
+    if not sheets or (not dropped and left):
+        raise ThemePatchError(
+            f"Material's [data-md-color-switching] rule not found in {assets}/stylesheets/palette.*.min.css"
+        )
