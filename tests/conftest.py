@@ -16,6 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
+def question_numbers(root: Path = ROOT) -> list[int]:
+    """The numbers of the site's questions, from the content (never a hard-coded count)."""
+    return sorted({int(p.name[:2]) for p in (root / "docs" / "questions").glob("[0-9][0-9]-*.md")})
+
+
+QUESTIONS = question_numbers()
+N_QUESTIONS = len(QUESTIONS)
+
+
 def run_build(project: Path, site_dir: Path, env_extra: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env_extra or {})}
     return subprocess.run(
@@ -87,6 +96,7 @@ def make_project(tmp_path):
         shutil.copy(ROOT / "docs" / "concepts.yml", docs / "concepts.yml")
         shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
         shutil.copytree(ROOT / "docs" / "concepts", docs / "concepts")
+        shutil.copytree(ROOT / "docs" / "ui", docs / "ui")
         for lang in ("zh", "en"):
             (docs / f"index.{lang}.md").write_text(f"# Home {lang}\n", encoding="utf-8")
             (docs / "questions" / f"01-test.{lang}.md").write_text(MINIMAL_QUESTION[lang], encoding="utf-8")

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from browser import AXE, CHROMIUM_ARGS, chromium_path, search
+from conftest import N_QUESTIONS
 from dlie.siteserver import SiteServer
 
 pytestmark = pytest.mark.browser
@@ -225,7 +226,7 @@ def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
             page.emulate_media(media="print")
             rec["print_media"] = page.evaluate(PRINT_FACTS)
             page.emulate_media(media="screen")
-            # The printable edition is the 30 question pages' content again (each axe-checked on
+            # The printable edition is the question pages' content again (each axe-checked on
             # its own page, in both palettes); axe over all of it takes ~4 min per language. axe
             # judges the print page's own frame with its first question, which carries the same
             # re-based, opened markup as the other 29. Everything above ran on the whole page,
@@ -255,9 +256,9 @@ def report(problems: list[str]) -> None:
 @BY_LANG
 def test_visits_cover_every_page(visits, site, lang):
     assert sorted(visits) == sorted(page_lang_paths(site, lang))
-    assert len(visits) == 5 + 30
+    assert len(visits) == 5 + N_QUESTIONS
     # the print page held every question when it was loaded (axe then judged its first one)
-    assert [rec.get("print_sections") for path, rec in visits.items() if path.endswith("print/")] == [30]
+    assert [rec.get("print_sections") for path, rec in visits.items() if path.endswith("print/")] == [N_QUESTIONS]
 
 
 @BY_LANG
@@ -487,7 +488,7 @@ def test_progress_mark_reload_home_export_import_reset(served, browser, tmp_path
     page.once("dialog", lambda d: d.accept())
     page.locator(".study-reset").click()
     assert page.locator('tr[data-q="17"]').get_attribute("data-state") == "new"
-    assert page.locator('.study-summary [data-count="new"]').inner_text() == "30"
+    assert page.locator('.study-summary [data-count="new"]').inner_text() == str(N_QUESTIONS)
     page.locator(".study-import").set_input_files(str(exported))
     page.wait_for_function("document.querySelector('tr[data-q=\"17\"]').dataset.state === 'mastered'")
     assert page.locator('tr[data-q="05"]').get_attribute("data-state") == "reviewing"
@@ -500,10 +501,10 @@ def test_tag_filter_and_difficulty_filter(served, browser):
     visible = page.locator(".study-table tbody tr:visible")
     assert [r.get_attribute("data-q") for r in visible.all()] == ["13"]
     page.locator('input[name="tag"][value="attention"]').uncheck()
-    assert visible.count() == 30
+    assert visible.count() == N_QUESTIONS
     page.locator('input[name="level"][value="advanced"]').check()
     levels = {r.get_attribute("data-level") for r in visible.all()}
-    assert levels == {"advanced"} and 0 < visible.count() < 30
+    assert levels == {"advanced"} and 0 < visible.count() < N_QUESTIONS
     page.close()
 
 
@@ -523,6 +524,6 @@ def test_printable_edition_prints_cleanly(visits, lang):
     (facts,) = [rec["print_media"] for path, rec in visits.items() if path.endswith("print/")]
     assert facts["chrome"] == 0 and facts["controls"] == 0, facts
     assert facts["breaks"] == 0, facts
-    assert facts["closed"] == 0 and facts["opened"] >= 30 * 3, facts  # follow-ups expanded
+    assert facts["closed"] == 0 and facts["opened"] >= N_QUESTIONS * 3, facts  # follow-ups expanded
     assert facts["maths"] > 500, facts
     assert facts["fixed"] == [], facts

@@ -37,3 +37,18 @@ def test_non_runnable_blocks_are_not_collected(tmp_path):
     page.write_text("```python\nraise SystemExit(1)\n```\n\n    ```{.python .runnable}\n    assert True\n    ```\n")
     blocks = codeblocks.runnable_blocks(page)
     assert len(blocks) == 1 and blocks[0].code.strip() == "assert True"
+
+
+def test_a_block_cannot_be_shadowed_by_a_file_of_the_working_tree(tmp_path, monkeypatch):
+    """Blocks run isolated: a stray math.py (or numpy.py) in the current directory or on
+    PYTHONPATH does not replace the module the block imports."""
+    for where in (tmp_path / "cwd", tmp_path / "path"):
+        where.mkdir()
+        (where / "math.py").write_text("raise SystemExit('the working tree shadowed math')\n")
+    monkeypatch.chdir(tmp_path / "cwd")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "path"))
+    page = tmp_path / "p.md"
+    page.write_text("```{.python .runnable}\nimport math\nassert math.sqrt(4) == 2\n```\n")
+    [block] = codeblocks.runnable_blocks(page)
+    ok, out = codeblocks.run_block(block)
+    assert ok, out

@@ -39,6 +39,37 @@ def test_renderer_batches_and_caches(tmp_path):
     r2.close()
 
 
+# For each KaTeX option: a value other than ours, and a formula whose rendering shows the difference.
+FLIPS = {
+    "output": ("html", "x", lambda html: "<math" not in html),
+    "throwOnError": (False, "\\frac{1}{", lambda html: "katex-error" in html),
+    "strict": ("ignore", "损失 = 1", lambda html: "损" in html),
+    "trust": (True, "\\href{https://example.org/}{a}", lambda html: "<a href" in html),
+}
+
+
+@pytest.mark.parametrize("option", sorted(mathrender.OPTIONS))
+def test_every_render_option_is_in_the_cache_key_and_changes_the_output(tmp_path, option):
+    """Flip one render option with a warm cache: the output follows the option (no stale
+    rendering), and reverting reads the first rendering back. A new option in OPTIONS without
+    a probe here fails this test."""
+    assert option in FLIPS, f"add a probe for KaTeX option {option!r}"
+    value, tex, shows = FLIPS[option]
+    ours = mathrender.KatexRenderer(cache_dir=tmp_path)
+    [before] = ours.render_many([(tex, False)])
+    ours.close()
+    flipped = mathrender.KatexRenderer(cache_dir=tmp_path, options={**mathrender.OPTIONS, option: value})
+    assert flipped.cache_path != ours.cache_path
+    [after] = flipped.render_many([(tex, False)])
+    flipped.close()
+    assert isinstance(after, str) and shows(after), after
+    assert not (isinstance(before, str) and shows(before))
+    back = mathrender.KatexRenderer(cache_dir=tmp_path)
+    [again] = back.render_many([(tex, False)])
+    back.close()
+    assert back.rendered == (0 if isinstance(before, str) else 1) and type(again) is type(before)
+
+
 def test_chinese_outside_text_is_an_error():
     [res] = mathrender.renderer().render_many([("损失 = 1", False)])
     assert isinstance(res, mathrender.MathError)

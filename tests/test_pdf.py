@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import N_QUESTIONS, ROOT
 from dlie import pageschema
 from dlie import pdf as make_pdf
 from dlie.linkcheck import check_site
@@ -59,13 +59,13 @@ def test_pdf_holds_every_question_title(printed, lang):
     raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True)
     text = squash(raw.stdout)
     expected = titles(lang)
-    assert len(expected) == 30
+    assert len(expected) == N_QUESTIONS
     missing = [f"{name}: {title}" for name, title in expected.items() if squash(title) not in text]
     assert not missing, "titles missing from the PDF text:\n" + "\n".join(missing)
     # the web page's study controls are not printed
     assert squash({"zh": "练习模式", "en": "Practice mode"}[lang]) not in text
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) > 30  # every question starts a page
+    assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) > N_QUESTIONS  # every question starts a page
 
 
 @BY_LANG

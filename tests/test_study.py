@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 import yaml
 
-from conftest import ROOT, build
+from conftest import N_QUESTIONS, QUESTIONS, ROOT, build
 from dlie import conceptindex as ci
 from dlie import glossary, studyplan
 from dlie.conceptindex import PageProfile
@@ -69,10 +69,10 @@ def test_study_pages_and_question_badges(site):
     for lang_dir in ("", "en/"):
         overview = lxml.html.parse(str(site / lang_dir / "study" / "index.html")).getroot()
         rows = overview.xpath('//div[@class="study-table"]//tbody/tr')
-        assert len(rows) == 30
+        assert len(rows) == N_QUESTIONS
         assert all(r.get("data-level") in G.levels and r.get("data-tags") for r in rows)
         path = lxml.html.parse(str(site / lang_dir / "study" / "path" / "index.html")).getroot()
-        assert len(path.xpath("//article//ol/li")) == 30
+        assert len(path.xpath("//article//ol/li")) == N_QUESTIONS
         q = lxml.html.parse(str(site / lang_dir / "questions" / "17-batch-normalization" / "index.html")).getroot()
         assert q.xpath('//div[@class="study-meta"]/a[@class="study-tag"]')
         controls = q.xpath('//div[@class="study-controls"]')
@@ -94,12 +94,12 @@ def test_print_pages_hold_every_question_with_unique_ids(site):
         html = (site / lang_dir / "print" / "index.html").read_text(encoding="utf-8")
         doc = lxml.html.fromstring(html)
         sections = doc.xpath('//section[@class="print-question"]')
-        assert [s.get("id") for s in sections] == [f"q{n:02d}" for n in range(1, 31)]
+        assert [s.get("id") for s in sections] == [f"q{n:02d}" for n in QUESTIONS]
         ids = doc.xpath("//@id")
         assert len(ids) == len(set(ids)), "ids must stay unique on the print page"
         assert "katex-math" in html and "assets/stylesheets/extra.css" in html
         assert not doc.xpath('//*[contains(@class, "study-controls")]'), "study controls act on question pages"
-        assert [len(s.xpath('.//div[@class="study-meta"]')) for s in sections] == [1] * 30  # badges stay
+        assert [len(s.xpath('.//div[@class="study-meta"]')) for s in sections] == [1] * N_QUESTIONS  # badges stay
     out = printbook.rebase(
         '<h2 id="code">x</h2><a href="#code">c</a><a href="../06-stride-padding/#x">s</a>'
         '<details class="question"><summary>q</summary></details>',

@@ -52,9 +52,16 @@ def runnable_blocks(path: Path) -> list[Block]:
 
 
 def run_block(block: Block, timeout: float = 60) -> tuple[bool, str]:
-    """Run one block in a fresh interpreter; returns (passed, output)."""
+    """Run one block in a fresh, isolated interpreter (``-I``: no current directory, PYTHONPATH or
+    user site on its path) in an empty temporary directory, so no file of the working tree can
+    shadow a module the block imports; returns (passed, output)."""
+    import tempfile
+
     try:
-        r = subprocess.run([sys.executable, "-c", block.code], capture_output=True, text=True, timeout=timeout)
+        with tempfile.TemporaryDirectory(prefix="codeblock-") as cwd:
+            r = subprocess.run(
+                [sys.executable, "-I", "-c", block.code], capture_output=True, text=True, timeout=timeout, cwd=cwd
+            )
     except subprocess.TimeoutExpired:
         return False, f"{block.label}: timed out after {timeout} s"
     out = (r.stdout + r.stderr).strip()

@@ -83,6 +83,11 @@ def question_blocks(b, slug: str, lang: str) -> str:
 def page_markdown(b, markdown: str, page) -> str:
     """The concept index body, or a question's concept blocks appended."""
     lang = b.lang_of(page)
+    if markup.CONCEPTS_JSON_MARKER in markdown:
+        from mkdocs.utils import get_relative_url
+
+        link = f'<a href="{get_relative_url("concepts.json", page.url)}">concepts.json</a>'
+        markdown = markdown.replace(markup.CONCEPTS_JSON_MARKER, link)
     if page.file.src_uri.startswith(markup.CONCEPT_INDEX_SRC):
         return markup.fill_marker(markdown, markup.CONCEPT_INDEX_MARKER, index_markdown(b, lang), page.file.src_uri)
     if b.is_question(page) and b.slug_of(page) in b.profiles:

@@ -11,6 +11,7 @@ import re
 # ---- markers: generated page bodies --------------------------------------------------------
 # A generated page is a Markdown file holding a marker comment that the build replaces.
 CONCEPT_INDEX_SRC, CONCEPT_INDEX_MARKER = "concepts/index.", "<!-- concept-index -->"
+CONCEPTS_JSON_MARKER = "<!-- concepts-json -->"  # a link to the site's concepts.json, from any page
 STUDY_OVERVIEW_SRC, STUDY_OVERVIEW_MARKER = "study/index.", "<!-- study-overview -->"
 STUDY_PATH_SRC, STUDY_PATH_MARKER = "study/path.", "<!-- study-path -->"
 PRINT_SRC, PRINT_MARKER = "print/index.", "<!-- print-all -->"
