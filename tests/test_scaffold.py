@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
-from conftest import ROOT, build
+from conftest import ROOT, run_build
 from dlie import codeblocks, glossary, pageschema, scaffold
 
 TITLES = {"zh": "层归一化与批归一化的区别", "en": "Layer normalization vs batch normalization"}
@@ -18,6 +21,7 @@ def docs(tmp_path):
     d = tmp_path / "docs"
     (d / "questions").mkdir(parents=True)
     shutil.copy(ROOT / "docs" / "concepts.yml", d / "concepts.yml")
+    shutil.copytree(ROOT / "docs" / "ui", d / "ui")
     shutil.copy(ROOT / "docs" / "questions" / "05-relu.zh.md", d / "questions" / "05-relu.zh.md")
     shutil.copy(ROOT / "docs" / "questions" / "05-relu.en.md", d / "questions" / "05-relu.en.md")
     return d
@@ -61,8 +65,71 @@ def test_refuses_unknown_concepts(docs):
 
 
 def test_scaffolded_page_passes_the_strict_build(make_project):
+    """The pages and the starter figure module that `make new-question` writes build as they are
+    (the project's copy of the package is imported, as in a contributor's checkout)."""
     proj = make_project()
-    make(proj / "docs", 31, "layernorm-vs-batchnorm")
-    r = build(proj)
+    paths = make(proj / "docs", 31, "layernorm-vs-batchnorm", figures_dir=proj / "hooks" / "dlie" / "figures")
+    assert paths[-1].name == "q31.py"
+    r = run_build(proj, proj / "site", {"PYTHONPATH": str(proj / "hooks")})
     assert r.returncode == 0, r.stdout + r.stderr
-    assert (proj / "site" / "en" / "questions" / "31-layernorm-vs-batchnorm" / "index.html").exists()
+    page = proj / "site" / "en" / "questions" / "31-layernorm-vs-batchnorm" / "index.html"
+    assert 'id="fig-q31-main"' in page.read_text(encoding="utf-8")
+
+
+def repo_files() -> list[str]:
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True
+    )
+    return [f for f in out.stdout.splitlines() if (ROOT / f).is_file()]
+
+
+@pytest.mark.slow
+def test_the_fast_suite_passes_with_a_31st_question(tmp_path):
+    """No test or stage assumes 30 questions: a copy of the repository with a question 31 made by
+    `make new-question` passes the strict build and the whole fast suite."""
+    repo = tmp_path / "repo"
+    for rel in repo_files():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, repo / rel)
+    (repo / "node_modules").symlink_to(ROOT / "node_modules")
+    env = {**os.environ, "PYTHONPATH": str(repo / "hooks"), "NO_MKDOCS_2_WARNING": "1", "SITE_DIR": str(repo / "site")}
+    new = [sys.executable, "-m", "dlie.scaffold", "31", "layernorm-vs-batchnorm", TITLES["zh"], TITLES["en"]]
+    r = subprocess.run(
+        [*new, "--concepts", "layer-normalization", "--tags", "normalization"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (repo / "hooks" / "dlie" / "figures" / "q31.py").is_file()
+    r = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(repo / "site")],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-x",
+            "-m",
+            "not slow and not browser",
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "0",
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]

@@ -36,6 +36,45 @@ def front_matter(title: str, num: int, concepts: list[str], difficulty: str, tag
     )
 
 
+def languages_of(docs: Path) -> tuple[str, ...]:
+    """The site's languages: one UI table each in docs/ui/ (the default, zh, first)."""
+    found = sorted(p.stem for p in (docs / "ui").glob("*.yml"))
+    if not found:
+        raise ScaffoldError(f"{docs / 'ui'}: no UI tables, so no languages")
+    return tuple(sorted(found, key=lambda x: (x != "zh", x)))
+
+
+FIGURE_MODULE = '''"""Figures of question {num} ({title})."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlie.figures import figure
+from dlie.figures.style import C
+
+# Every text of a figure, in every language (same keys).
+LABELS = {labels}
+
+
+@figure("q{num:02d}/main", size=(4.8, 2.6))
+def main(fig, t):
+    """Replace with the figure this question needs; compute its numbers with the functions the
+    page's runnable code uses (see dlie.nn), never typed by hand."""
+    ax = fig.add_axes((0.14, 0.2, 0.8, 0.7))
+    x = np.linspace(-3, 3, 61)
+    ax.plot(x, np.tanh(x), color=C.accent)
+    ax.set_xlabel(t["x"])
+    ax.set_ylabel(t["y"])
+'''
+
+
+def figure_module(num: int, titles: dict[str, str], langs: tuple[str, ...]) -> str:
+    words = {"zh": ("输入", "输出"), "en": ("input", "output")}
+    labels = {lang: dict(zip(("x", "y"), words.get(lang, words["en"]), strict=True)) for lang in langs}
+    return FIGURE_MODULE.format(num=num, title=titles.get("en", ""), labels=repr(labels))
+
+
 def create(
     docs: Path,
     templates: Path,
@@ -45,8 +84,11 @@ def create(
     concepts: list[str],
     difficulty: str,
     tags: list[str],
+    figures_dir: Path | None = None,
 ) -> list[Path]:
-    """Write questions/NN-slug.{zh,en}.md; returns the paths. Raises ScaffoldError."""
+    """Write questions/NN-slug.<lang>.md for every language and, with ``figures_dir``, the
+    question's figure module qNN.py (one starter figure the pages place); returns the paths.
+    Raises ScaffoldError."""
     if not 1 <= num <= pageschema.SEED_COUNT:
         raise ScaffoldError(f"question number must be 1-{pageschema.SEED_COUNT}, got {num}")
     if not SLUG_RE.match(slug):
@@ -60,19 +102,26 @@ def create(
             raise ScaffoldError(f"question {num:02d} already exists: {existing.relative_to(docs)}")
         if m.group("slug") == slug:
             raise ScaffoldError(f"slug '{slug}' already exists: {existing.relative_to(docs)}")
-    g = glossary.load_glossary(docs / "concepts.yml")
-    for lang in ("zh", "en"):
+    langs = languages_of(docs)
+    g = glossary.load_glossary(docs / "concepts.yml", langs)
+    for lang in langs:
         if not titles.get(lang, "").strip():
             raise ScaffoldError(f"a {lang} title is required")
+    figures = figures_dir / f"q{num:02d}.py" if figures_dir else None
+    if figures is not None and figures.exists():
+        raise ScaffoldError(f"{figures} already exists")
     paths = []
-    for lang in ("zh", "en"):
+    for lang in langs:
         meta = {"title": titles[lang], "seed": num, "concepts": concepts, "difficulty": difficulty, "tags": tags}
         rel = f"questions/{num:02d}-{slug}.{lang}.md"
         errs = pageschema.validate_question_meta(meta, rel, set(g.concepts), set(g.tags), set(g.levels))
         if errs:
             raise ScaffoldError("\n".join(errs))
         _, body = pageschema.read_front_matter((templates / f"question.{lang}.md").read_text(encoding="utf-8"))
+        body = body.replace("figure:qNN/", f"figure:q{num:02d}/").replace("qNN.py", f"q{num:02d}.py")
         paths.append((docs / rel, front_matter(titles[lang], num, concepts, difficulty, tags) + body))
+    if figures is not None:
+        paths.append((figures, figure_module(num, titles, langs)))
     for path, text in paths:
         path.write_text(text, encoding="utf-8")
     return [p for p, _ in paths]
@@ -88,6 +137,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--tags", default="fundamentals")
     ap.add_argument("--difficulty", default="intermediate")
     ap.add_argument("--docs", default=str(ROOT / "docs"))
+    ap.add_argument("--figures", default=str(Path(__file__).resolve().parent / "figures"))
     a = ap.parse_args(argv)
     num = a.num if a.num is not None else int(input("题号 / question number (NN): "))
     slug = a.slug or input("slug (kebab-case, e.g. layer-normalization): ").strip()
@@ -103,13 +153,14 @@ def main(argv: list[str]) -> int:
             [c.strip() for c in a.concepts.split(",") if c.strip()],
             a.difficulty,
             [t.strip() for t in a.tags.split(",") if t.strip()],
+            Path(a.figures),
         )
     except (ScaffoldError, glossary.GlossaryError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     for p in paths:
         print(f"created {p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}")
-    print("next: write both pages, add the question to docs/index.*.md, run `make check-fast`.")
+    print("next: write the pages and the figure, add the question to docs/index.*.md, run `make check-fast`.")
     return 0
 
 
