@@ -20,8 +20,9 @@ PRINT_SRC = "print/index."
 MARKER = "<!-- print-all -->"
 # Attributes as Markdown and KaTeX write them (one space before each): a pattern that starts
 # with a literal is searched far faster than one that starts with \b (the print page is MBs).
+# Absolute URLs (a scheme such as https: or mailto:) are not rebased.
 ID_RE = re.compile(r' id="([^"]+)"')
-HREF_RE = re.compile(r' (href|src)="([^"#:?][^"]*|#[^"]*)"')
+HREF_RE = re.compile(r' (href|src)="(?![A-Za-z][A-Za-z0-9+.-]*:)([^"#:?][^"]*|#[^"]*)"')
 DETAILS_RE = re.compile(r"<details(?![^>]*\bopen\b)")
 STUDY_CONTROLS_RE = re.compile(r'<div class="study-controls"[^>]*>.*?</fieldset></div>\n?', re.S)
 _pages: dict[str, dict[str, tuple[int, str, str, str]]] = {"zh": {}, "en": {}}
