@@ -102,6 +102,7 @@ def test_print_pages_hold_every_question_with_unique_ids(site):
         assert [len(s.xpath('.//div[@class="study-meta"]')) for s in sections] == [1] * N_QUESTIONS  # badges stay
     out = printbook.rebase(
         '<h2 id="code">x</h2><a href="#code">c</a><a href="../06-stride-padding/#x">s</a>'
+        '<a href="https://arxiv.org/abs/1512.03385">r</a>'
         '<details class="question"><summary>q</summary></details>',
         "q05",
         "questions/05-relu/",
@@ -109,6 +110,7 @@ def test_print_pages_hold_every_question_with_unique_ids(site):
     )
     assert 'id="q05-code"' in out and 'href="#q05-code"' in out
     assert 'href="../questions/06-stride-padding/#x"' in out and "<details open" in out
+    assert 'href="https://arxiv.org/abs/1512.03385"' in out  # absolute URLs are left alone
 
 
 def test_answer_sections_are_wrapped_at_build_time():
