@@ -19,7 +19,8 @@ from dlie import markup
 # Attributes as Markdown and KaTeX write them (one space before each): a pattern that starts
 # with a literal is searched far faster than one that starts with \b (the print page is MBs).
 ID_RE = re.compile(r' id="([^"]+)"')
-HREF_RE = re.compile(r' (href|src)="([^"#:?][^"]*|#[^"]*)"')
+# Absolute URLs (a scheme such as https: or mailto:) are not rebased.
+HREF_RE = re.compile(r' (href|src)="(?![A-Za-z][A-Za-z0-9+.-]*:)([^"#:?][^"]*|#[^"]*)"')
 SVG_REF_RE = re.compile(r'url\(#([^)"]+)\)|xlink:href="#([^"]+)"')
 DETAILS_RE = re.compile(r"<details(?![^>]*\bopen\b)")
 
