@@ -27,12 +27,12 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 PAGES = ["", "questions/05-relu/", "questions/06-stride-padding/", "questions/17-batch-normalization/"]
 
 
-def timed_build(config: Path, site: Path) -> float:
+def timed_build(config: Path, site: Path, env: dict | None = None) -> float:
     t0 = time.perf_counter()
     r = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
         cwd=config.parent,
-        env=ENV,
+        env={**ENV, **(env or {})},
         capture_output=True,
         text=True,
     )
@@ -41,36 +41,77 @@ def timed_build(config: Path, site: Path) -> float:
     return time.perf_counter() - t0
 
 
-def config_without(hook: str, tmp: Path) -> Path:
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace(f"  - hooks/{hook}\n", "")
-    text = text.replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
-    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    text = re.sub(r"  - hooks/", f"  - {ROOT}/hooks/", text)
-    cfg = tmp / "mkdocs.yml"
-    cfg.write_text(text, encoding="utf-8")
-    return cfg
+def median_build(runs: int, site: Path, env: dict | None = None) -> float:
+    return statistics.median(timed_build(ROOT / "mkdocs.yml", site, env) for _ in range(runs))
+
+
+FIGURE_RENDER = """
+import time
+t0 = time.perf_counter()
+from dlie import figures
+keys = sorted(figures.load_all())
+t1 = time.perf_counter()
+for key in keys:
+    for lang in ("zh", "en"):
+        figures.render(key, lang)
+print(len(keys), round(t1 - t0, 3), round(time.perf_counter() - t1, 3))
+"""
 
 
 def measure_builds(runs: int, tmp: Path) -> dict:
+    """Build times (cold = a fresh clone's first build; warm = the median of later builds) and
+    what each cache is worth: the warm build with that memo off, or with its cache emptied."""
     site = tmp / "site"
-    for cache in ("katex", "search", "highlight", "jinja"):  # as on a fresh clone
-        shutil.rmtree(ROOT / ".cache" / cache, ignore_errors=True)
+    shutil.rmtree(ROOT / ".cache", ignore_errors=True)  # as on a fresh clone
     cold = timed_build(ROOT / "mkdocs.yml", site)
-    warm = [timed_build(ROOT / "mkdocs.yml", site) for _ in range(runs)]
-    no_concepts = [timed_build(config_without("concepts.py", tmp), tmp / "site2") for _ in range(runs)]
+    warm = median_build(runs, site)
     pages = len(list(site.rglob("index.html")))
-    full = statistics.median(warm)
-    base = statistics.median(no_concepts)
-    return {
+    out = {
         "build_cold_s": round(cold, 3),
-        "build_warm_median_s": round(full, 3),
+        "build_warm_median_s": round(warm, 3),
         "runs": runs,
-        "pages_both_languages": pages,
-        "per_page_ms": round(1000 * full / pages, 1),
-        "build_without_concept_hook_s": round(base, 3),
-        "concept_hook_share": round(max(full - base, 0.0) / full, 3),
-    }, site
+        "pages_all_languages": pages,
+        "per_page_ms": round(1000 * warm / pages, 1),
+    }
+    for memo in ("pages", "segments"):  # the two memo patches of other packages (README)
+        off = median_build(runs, tmp / "site-off", {"DLIE_NO_MEMO": memo})
+        out[f"warm_without_{memo}_memo_s"] = round(off, 3)
+    figures_uncached = []
+    for _ in range(runs):
+        shutil.rmtree(ROOT / ".cache" / "figures", ignore_errors=True)
+        figures_uncached.append(timed_build(ROOT / "mkdocs.yml", tmp / "site-fig"))
+    out["warm_with_figures_uncached_s"] = round(statistics.median(figures_uncached), 3)
+    r = subprocess.run([sys.executable, "-c", FIGURE_RENDER], capture_output=True, text=True, check=True, env=ENV)
+    n, imports, render = r.stdout.split()
+    out.update(figures=int(n), figure_import_s=float(imports), figure_render_all_languages_s=float(render))
+    out.update(site_weights(site))
+    return out, site
+
+
+FIGURE_RE = re.compile(r'<figure class="fig" id="[^"]+">.*?</figure>', re.S)
+
+
+def site_weights(site: Path) -> dict:
+    """Figure bytes per question page (inline SVG, raw and gzip) and search index sizes."""
+    import gzip
+
+    per_page = []
+    for page in sorted((site / "questions").glob("*/index.html")):
+        figs = FIGURE_RE.findall(page.read_text(encoding="utf-8"))
+        raw = "".join(figs).encode()
+        per_page.append((page.parent.name, len(figs), len(raw), len(gzip.compress(raw))))
+    with_figs = [p for p in per_page if p[1]]
+    out = {
+        "question_pages_with_figures": len(with_figs),
+        "figure_kb_per_page_max": round(max((p[2] for p in per_page), default=0) / 1024, 1),
+        "figure_kb_gz_per_page_max": round(max((p[3] for p in per_page), default=0) / 1024, 1),
+        "figure_kb_gz_per_page_mean": round(sum(p[3] for p in with_figs) / max(len(with_figs), 1) / 1024, 1),
+    }
+    for lang, prefix in (("zh", ""), ("en", "en/")):
+        index = site / prefix / "search" / "search_index.json"
+        if index.exists():
+            out[f"search_index_{lang}_kb"] = round(index.stat().st_size / 1024, 1)
+    return out
 
 
 def measure_pages(site: Path) -> list[dict]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -66,14 +67,12 @@ def on_config(config):
         search.canary()
     except RuntimeError as e:
         raise PluginError(str(e)) from None
-    patch_method(
-        Page, "render", lambda original: rendercache.memoised_render(original, lambda: _build and _build.pages_memo)
-    )
-    patch_method(
-        SearchIndex,
-        "_segment_chinese",
-        lambda original: search.memoised_segment(original, lambda: _build and _build.segments),
-    )
+    # DLIE_NO_MEMO=pages,segments turns a memo patch off (make bench measures what each is worth)
+    off = set(os.environ.get("DLIE_NO_MEMO", "").split(","))
+    if "pages" not in off:
+        patch_method(Page, "render", lambda original: rendercache.memoised_render(original, _pages_memo))
+    if "segments" not in off:
+        patch_method(SearchIndex, "_segment_chinese", lambda original: search.memoised_segment(original, _segments))
     return config
 
 

@@ -136,6 +136,24 @@ PAGE_FACTS = """() => {
 }"""
 
 
+# Each figure: its rendered width, the smallest rendered text (font size × the SVG's scale), whether
+# its box scrolls sideways, where the box ends, and the colours its text is drawn in.
+FIGURE_FACTS = """() => [...document.querySelectorAll('article figure.fig')].map(f => {
+    const svg = f.querySelector('svg'), box = f.querySelector('.fig-scroll');
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const texts = [...svg.querySelectorAll('text')];
+    return {
+      id: f.id,
+      width: Math.round(svg.getBoundingClientRect().width),
+      minFont: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+      scrolls: box.scrollWidth > box.clientWidth + 1,
+      right: Math.round(box.getBoundingClientRect().right),
+      fills: [...new Set(texts.map(t => getComputedStyle(t).fill))],
+      caption: f.querySelector('figcaption').innerText.trim(),
+    };
+})"""
+
+
 PRINT_FACTS = """() => {
     const shown = s => [...document.querySelectorAll(s)].filter(e => e.getClientRects().length).length;
     const sections = document.querySelectorAll('.print-question');
@@ -213,10 +231,17 @@ def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
         sizes = [r.sizes() for r in finished]
         rec = page.evaluate(PAGE_FACTS)
         rec["requests"] = len(finished)
+        rec["search_index_loaded"] = any("search_index.json" in r.url for r in finished)
         rec["bytes"] = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+        rec["figures"] = page.evaluate(FIGURE_FACTS)
         page.set_viewport_size({"width": 375, "height": 740})
         rec["width"] = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        rec["figures_375"] = page.evaluate(FIGURE_FACTS)
         page.set_viewport_size({"width": 1280, "height": 800})
+        if rec["figures"]:
+            page.emulate_media(media="print")
+            rec["figures_print"] = page.evaluate(FIGURE_FACTS)
+            page.emulate_media(media="screen")
         # Material makes a code block focusable once it sees it overflow (a resize observer):
         # wait for that before axe judges scrollable regions.
         page.wait_for_function(
@@ -242,6 +267,7 @@ def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
         # colours of links and buttons fade (CSS transitions): measure them once they settle
         page.wait_for_function("document.getAnimations().length === 0")
         rec["axe_dark"] = page.evaluate(SERIOUS, AXE_DARK_OPTIONS)
+        rec["figures_dark"] = page.evaluate(FIGURE_FACTS)
         rec["events"] = list(events)  # a copy: closing the page may still add events
         records[path] = rec
         page.close()
@@ -251,6 +277,45 @@ def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
 
 def report(problems: list[str]) -> None:
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
+def luminance(css_rgb: str) -> float:
+    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css_rgb)[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@BY_LANG
+def test_figures_render_legibly_at_desktop_and_phone_width(visits, lang):
+    """Every figure is drawn with a caption; at 375 px its smallest text is still 11 px or its own
+    box scrolls sideways (the page itself never does: test_no_horizontal_scroll_at_375px)."""
+    problems, count = [], 0
+    for path, rec in visits.items():
+        for fig, small in zip(rec["figures"], rec["figures_375"], strict=True):
+            count += 1
+            if fig["width"] < 100 or not fig["caption"]:
+                problems.append(f"{path} {fig['id']}: width {fig['width']} px, caption {fig['caption']!r}")
+            if small["minFont"] < 11 and not small["scrolls"]:
+                problems.append(f"{path} {fig['id']}: {small['minFont']:.1f} px text at 375 px and no scroll box")
+            if small["right"] > 375:
+                problems.append(f"{path} {fig['id']}: its box ends at {small['right']} px on a 375 px screen")
+    report(problems)
+    assert count >= 30, f"only {count} figures on the {lang} pages"
+
+
+@BY_LANG
+def test_figures_follow_the_palette_and_print_black(visits, lang):
+    """Figure text takes the palette's colours: dark on the light palette, light on the dark one
+    (no figure keeps a light-palette look on a dark page), black when printed."""
+    problems = []
+    for path, rec in visits.items():
+        for light, dark, printed in zip(rec["figures"], rec["figures_dark"], rec.get("figures_print", []), strict=True):
+            if any(luminance(c) > 0.5 for c in light["fills"]):
+                problems.append(f"{path} {light['id']}: light-palette text colours {light['fills']}")
+            if any(luminance(c) < 0.5 for c in dark["fills"]):
+                problems.append(f"{path} {dark['id']}: dark-palette text colours {dark['fills']}")
+            if any(luminance(c) > 0.35 for c in printed["fills"]):
+                problems.append(f"{path} {printed['id']}: printed text colours {printed['fills']}")
+    report(problems)
 
 
 @BY_LANG
@@ -371,6 +436,13 @@ def test_question_page_weight_budget(visits):
             if "questions/" in path and (rec["requests"] > 15 or rec["bytes"] > 160 * 1024)
         ]
     )
+
+
+@BY_LANG
+def test_the_search_index_waits_until_search_is_used(visits, lang):
+    """Canary of the XMLHttpRequest override in overrides/main.html: no page load fetches the
+    search index (~150 KB compressed) before the reader reaches for search."""
+    report([f"/{path}: search index loaded on first visit" for path, rec in visits.items() if rec["search_index_loaded"]])
 
 
 def test_mobile_navigation_is_reachable(served, browser, site):

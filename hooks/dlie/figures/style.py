@@ -84,8 +84,14 @@ HEX_RE = re.compile(r"#[0-9a-fA-F]{6}\b")
 ID_RE = re.compile(r' id="([^"]+)"')
 FONT_FAMILY_RE = re.compile(r"font-family: [^;\"]*;? ?")
 FONT_SIZE_RE = re.compile(r"font-size: ([0-9.]+)px")
-DROP_RE = re.compile(r"<\?xml[^>]*>\s*|<!DOCTYPE[^>]*>\s*|<metadata>.*?</metadata>\s*", re.S)
+# the XML prolog, metadata, and matplotlib's <style>*{stroke-linejoin…}</style>: inline in a page a
+# "*" rule would style the whole page (extra.css sets the two properties on .fig-svg instead)
+DROP_RE = re.compile(
+    r"<\?xml[^>]*>\s*|<!DOCTYPE[^>]*>\s*|<metadata>.*?</metadata>\s*|<defs>\s*<style[^>]*>[^<]*</style>\s*</defs>\s*",
+    re.S,
+)
 SVG_OPEN_RE = re.compile(r'<svg [^>]*?width="([0-9.]+)pt" height="([0-9.]+)pt" viewBox="([^"]+)"[^>]*>')
+DECIMALS_RE = re.compile(r"(?<![#\w])-?\d+\.\d{3,}")
 FACT_PREFIX = "fact-"  # gids that tests read back: written as classes (they may repeat)
 
 
@@ -134,6 +140,7 @@ def clean_svg(raw: str, prefix: str) -> CleanSvg:
     body = re.sub(r"url\(#([^)]+)\)", lambda mm: f"url(#{prefix}-{mm.group(1)})", body)
     body = re.sub(r'href="#([^"]+)"', lambda mm: f'href="#{prefix}-{mm.group(1)}"', body)
     body = re.sub(r">\s+<", "><", body).replace(" \n", " ").replace("\n", " ")
+    body = DECIMALS_RE.sub(lambda mm: f"{float(mm.group(0)):.2f}".rstrip("0").rstrip("."), body)  # 1/100 px is plenty
     sizes = [float(s) for s in FONT_SIZE_RE.findall(body)]
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
