@@ -6,7 +6,6 @@ import pytest
 
 from conftest import ROOT
 
-
 # --- 30-second answers and references ------------------------------------------------------
 QUESTION_PAGES = sorted((ROOT / "docs" / "questions").glob("[0-9][0-9]-*.md"))
 

@@ -442,7 +442,9 @@ def test_question_page_weight_budget(visits):
 def test_the_search_index_waits_until_search_is_used(visits, lang):
     """Canary of the XMLHttpRequest override in overrides/main.html: no page load fetches the
     search index (~150 KB compressed) before the reader reaches for search."""
-    report([f"/{path}: search index loaded on first visit" for path, rec in visits.items() if rec["search_index_loaded"]])
+    report(
+        [f"/{path}: search index loaded on first visit" for path, rec in visits.items() if rec["search_index_loaded"]]
+    )
 
 
 def test_mobile_navigation_is_reachable(served, browser, site):
