@@ -23,7 +23,8 @@ MARKER = "<!-- print-all -->"
 ID_RE = re.compile(r' id="([^"]+)"')
 HREF_RE = re.compile(r' (href|src)="([^"#:?][^"]*|#[^"]*)"')
 DETAILS_RE = re.compile(r"<details(?![^>]*\bopen\b)")
-STUDY_CONTROLS_RE = re.compile(r'<div class="study-controls"[^>]*>.*?</fieldset></div>\n?', re.S)
+# up to the live region that closes the controls (hooks/study.py, question_header)
+STUDY_CONTROLS_RE = re.compile(r'<div class="study-controls"[^>]*>.*?<p class="study-status"[^>]*></p></div>\n?', re.S)
 _pages: dict[str, dict[str, tuple[int, str, str, str]]] = {"zh": {}, "en": {}}
 
 

@@ -61,8 +61,33 @@ T = {
         "reset": "重置进度",
         "export": "导出进度",
         "import": "导入进度",
-        "confirm": "确定清除本浏览器中保存的全部进度吗？",
-        "invalid": "无法读取这个文件：它不是导出的进度文件。",
+        "confirm": "确定清除本浏览器中保存的全部进度吗？将重置 {n} 道已标记的题目，如需保留请先导出。",
+        "reset_nothing": "本浏览器中没有可清除的进度。",
+        "reset_done": "已清除 {n} 道题的进度。",
+        "export_empty": "还没有可导出的进度：请先在题目页标记掌握程度。",
+        "exported": "已导出 {n} 道题的进度。",
+        "import_summary": "文件中有 {n} 道题的进度，其中 {d} 道与本浏览器不同。",
+        "import_date": "文件导出于 {date}。",
+        "import_help": "合并：采用文件中这些题的进度，其他题保持不变；替换：本浏览器的进度完全改为文件中的。",
+        "import_replace_note": "替换还会重置 {r} 道只在本浏览器中标记的题目。",
+        "merge": "合并",
+        "replace": "替换",
+        "cancel": "取消",
+        "imported": "已导入进度：{c} 道题有变化。",
+        "import_cancelled": "已取消导入，进度未改变。",
+        "import_failed": "未导入：{reason}本浏览器中的进度未改变。",
+        "err_empty_file": "文件是空的。",
+        "err_too_large": "文件有 {kb} KB，远大于进度文件。",
+        "err_not_json": "文件不是有效的 JSON（可能不完整或已损坏）。",
+        "err_not_progress": "这不是从本站导出的进度文件。",
+        "err_newer_version": "文件来自本站的较新版本（格式 {v}），本页只能读取格式 {max} 及更早的版本。",
+        "err_bad_types": "文件中的进度数据格式不对。",
+        "err_no_entries": "文件中没有任何题目的进度。",
+        "err_unknown_ids": "文件中有本站没有的题目：{list}。",
+        "err_unknown_states": "文件中有本站不认识的进度状态：{list}。",
+        "err_unreadable": "浏览器无法读取这个文件。",
+        "list_sep": "、",
+        "storage": "本浏览器无法保存进度（存储被禁用或已满，例如在隐私模式下）：现在做的标记在关闭页面后不会保留。",
     },
     "en": {
         "difficulty": "Difficulty",
@@ -84,8 +109,37 @@ T = {
         "reset": "Reset progress",
         "export": "Export progress",
         "import": "Import progress",
-        "confirm": "Clear the progress of all questions stored in this browser?",
-        "invalid": "Cannot read this file: it is not an exported progress file.",
+        "confirm": "Clear all progress stored in this browser? {n} marked {n:question|questions} will be reset. "
+        "Export first to keep a copy.",
+        "reset_nothing": "There is no progress in this browser to clear.",
+        "reset_done": "Progress cleared: {n} {n:question|questions} reset.",
+        "export_empty": "There is no progress to export yet: mark a question on its page first.",
+        "exported": "Progress exported: {n} {n:question|questions}.",
+        "import_summary": "{n} {n:question|questions} from the file; {d} of them {d:differs|differ} from this browser.",
+        "import_date": "The file was exported on {date}.",
+        "import_help": "Merge takes the file's progress for these questions and keeps the others; "
+        "Replace makes this browser's progress exactly the file's.",
+        "import_replace_note": "Replace also resets {r} {r:question|questions} marked only in this browser.",
+        "merge": "Merge",
+        "replace": "Replace",
+        "cancel": "Cancel",
+        "imported": "Progress imported: {c} {c:question|questions} changed.",
+        "import_cancelled": "Import cancelled; your progress is unchanged.",
+        "import_failed": "Nothing was imported: {reason} Your progress in this browser is unchanged.",
+        "err_empty_file": "the file is empty.",
+        "err_too_large": "the file is {kb} KB, far too large for a progress file.",
+        "err_not_json": "the file is not valid JSON (it may be truncated or damaged).",
+        "err_not_progress": "the file is not a progress file exported from this site.",
+        "err_newer_version": "the file comes from a newer version of this site (format {v}); "
+        "this page reads format {max} and older.",
+        "err_bad_types": "the progress data in the file is not in the expected form.",
+        "err_no_entries": "the file holds no progress for any question.",
+        "err_unknown_ids": "the file has progress for questions this site does not have: {list}.",
+        "err_unknown_states": "the file uses progress states this site does not know: {list}.",
+        "err_unreadable": "the browser could not read the file.",
+        "list_sep": ", ",
+        "storage": "Progress cannot be saved in this browser (storage is blocked or full, as in some private modes): "
+        "marks made now will not be kept after this page closes.",
     },
 }
 STATE_IDS = ["new", "reviewing", "mastered"]
@@ -99,6 +153,7 @@ def lang_of(page) -> str:
 @event_priority(70)
 def on_files(files, config):
     docs = Path(config.docs_dir)
+    _state["site"] = config.site_url or ""
     sig = pageschema.docs_signature(docs)
     if _state.get("sig") == sig:
         return files
@@ -144,12 +199,13 @@ def question_header(slug: str, lang: str) -> str:
         f'<label><input type="radio" name="study-progress" value="{sid}"> {label}</label>'
         for sid, label in zip(STATE_IDS, tr["states"], strict=True)
     )
-    labels = json.dumps({k: tr[k] for k in ("reveal", "hide", "reveal_all")}, ensure_ascii=False)
+    labels = json_attr({k: tr[k] for k in ("reveal", "hide", "reveal_all", "storage")})
     return (
         f'<div class="study-meta">{badges(slug, lang, "../../study/")}</div>\n'
-        f'<div class="study-controls" hidden data-q="{seed:02d}" data-labels=\'{labels}\'>'
+        f'<div class="study-controls" hidden data-q="{qid(seed)}" data-labels="{labels}">'
         f'<label class="study-practice"><input type="checkbox" name="study-practice"> {tr["practice"]}</label>'
-        f'<fieldset class="study-progress"><legend>{tr["progress"]}</legend>{states}</fieldset></div>\n\n'
+        f'<fieldset class="study-progress"><legend>{tr["progress"]}</legend>{states}</fieldset>'
+        '<p class="study-status" role="status"></p></div>\n\n'
     )
 
 
@@ -190,7 +246,7 @@ def overview_markdown(lang: str) -> str:
         tags = " ".join(html.escape(g.tags[x][lang]) for x in meta["tags"])
         title = html.escape(p.titles[lang])
         rows.append(
-            f'<tr data-q="{p.seed:02d}" data-level="{meta["difficulty"]}" data-tags="{" ".join(meta["tags"])}">'
+            f'<tr data-q="{qid(p.seed)}" data-level="{meta["difficulty"]}" data-tags="{" ".join(meta["tags"])}">'
             f'<td>{p.seed}</td><td><a href="../questions/{slug}/">{title}</a></td>'
             f"<td>{g.levels[meta['difficulty']][lang]}</td><td>{tags}</td>"
             f'<td class="study-state">{tr["none"]}</td></tr>'
@@ -246,14 +302,51 @@ def summary_html(lang: str, study_url: str) -> str:
     return f'<p class="study-summary" hidden data-total="{total}" data-states=\'{states}\'>{counts}{link}</p>'
 
 
+# --- progress tools (reset, export, import) --------------------------------------------------
+# The messages the study script shows on the overview, and the ids import accepts: the build
+# knows every question, so the script hard-codes neither.
+TOOLS_MESSAGES = (
+    *("confirm", "reset_nothing", "reset_done", "export_empty", "exported", "imported", "import_cancelled"),
+    *("import_summary", "import_date", "import_replace_note", "import_failed", "list_sep", "storage"),
+    *("err_empty_file", "err_too_large", "err_not_json", "err_not_progress", "err_newer_version"),
+    *("err_bad_types", "err_no_entries", "err_unknown_ids", "err_unknown_states", "err_unreadable"),
+)
+
+
+def qid(seed: int) -> str:
+    """A question's progress id (``localStorage`` key, export files): its number, two digits or more."""
+    return f"{seed:02d}"
+
+
+def json_attr(value) -> str:
+    """``value`` as JSON for a double-quoted HTML attribute."""
+    return html.escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")), quote=True)
+
+
 def tools_html(lang: str) -> str:
+    """Reset, export and import of progress, a live region for their messages, and the dialog
+    that shows what an import will do (merge, replace or cancel) before it does it."""
     tr = T[lang]
+    ids = [qid(p.seed) for p in sorted(_state["profiles"].values(), key=lambda p: p.seed)]
+    data = f'data-ids="{json_attr(ids)}" data-site="{html.escape(_state["site"])}" '
+    data += f'data-messages="{json_attr({k: tr[k] for k in TOOLS_MESSAGES})}"'
+    buttons = "".join(
+        f'<button value="{k}" class="md-button{" md-button--primary" if k == "merge" else ""}">{tr[k]}</button> '
+        for k in ("merge", "replace", "cancel")
+    )
+    dialog = (
+        '<dialog class="study-import-dialog" aria-labelledby="study-import-title"><form method="dialog">'
+        f'<p id="study-import-title"><strong>{tr["import"]}</strong></p><p class="study-import-summary"></p>'
+        f'<p class="study-import-date"></p><p>{html.escape(tr["import_help"])}</p>'
+        f'<p class="study-import-note"></p><p class="study-import-buttons">{buttons}</p></form></dialog>'
+    )
     return (
-        f'<div class="study-tools" hidden data-confirm="{tr["confirm"]}" data-invalid="{tr["invalid"]}">'
+        f'<div class="study-tools" hidden {data}>'
         f'<button type="button" class="md-button study-reset">{tr["reset"]}</button> '
         f'<button type="button" class="md-button study-export">{tr["export"]}</button> '
         f'<label class="md-button study-import-label">{tr["import"]}'
-        f'<input type="file" accept="application/json,.json" class="study-import"></label></div>'
+        f'<input type="file" accept="application/json,.json" class="study-import"></label>'
+        f'<p class="study-status" role="status"></p>{dialog}</div>'
     )
 
 
