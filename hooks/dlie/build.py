@@ -31,6 +31,7 @@ class Build:
     docs: Path
     cache: Path  # .cache/ beside docs/
     langs: languages.Languages
+    site_url: str = ""
     ui: dict[str, dict] = field(default_factory=dict)
     glossary: glossary.Glossary | None = None
     profiles: dict[str, ci.PageProfile] = field(default_factory=dict)  # question slug -> profile
@@ -53,7 +54,7 @@ class Build:
     @classmethod
     def start(cls, config) -> Build:
         docs = Path(config.docs_dir)
-        return cls(docs, docs.parent / ".cache", languages.from_config(config))
+        return cls(docs, docs.parent / ".cache", languages.from_config(config), config.site_url or "")
 
     def scan(self) -> None:
         """Read and check everything the pages are built from (once per build)."""

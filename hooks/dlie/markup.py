@@ -66,17 +66,27 @@ def wrap_answers(output: str, answer_ids: list[str]) -> str:
 
 
 # ---- study controls (practice mode, progress) of a question page ---------------------------
-# the block ends with the only </fieldset></div> in it: the parser matches up to there
-STUDY_CONTROLS_RE = re.compile(r'<div class="study-controls"[^>]*>.*?</fieldset></div>\n?', re.S)
+# the block ends with its live region: the parser matches up to there
+STUDY_STATUS = '<p class="study-status" role="status"></p>'
+STUDY_CONTROLS_RE = re.compile(r'<div class="study-controls"[^>]*>.*?<p class="study-status"[^>]*></p></div>\n?', re.S)
+
+
+def qid(seed: int) -> str:
+    """A question's progress id (``localStorage`` key, export files): its number, two digits or more."""
+    return f"{seed:02d}"
+
+
+def json_attr(value) -> str:
+    """``value`` as JSON for a double-quoted HTML attribute."""
+    return html.escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")), quote=True)
 
 
 def study_controls(seed: int, labels: dict, practice: str, progress: str, states_html: str) -> str:
     """The hidden controls block study.js shows (parsed back by :data:`STUDY_CONTROLS_RE`)."""
-    data = json.dumps(labels, ensure_ascii=False)
     return (
-        f'<div class="study-controls" hidden data-q="{seed:02d}" data-labels=\'{data}\'>'
+        f'<div class="study-controls" hidden data-q="{qid(seed)}" data-labels="{json_attr(labels)}">'
         f'<label class="study-practice"><input type="checkbox" name="study-practice"> {practice}</label>'
-        f'<fieldset class="study-progress"><legend>{progress}</legend>{states_html}</fieldset></div>'
+        f'<fieldset class="study-progress"><legend>{progress}</legend>{states_html}</fieldset>{STUDY_STATUS}</div>'
     )
 
 

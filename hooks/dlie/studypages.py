@@ -38,7 +38,7 @@ def question_header(b, slug: str, lang: str) -> str:
         f'<label><input type="radio" name="study-progress" value="{sid}"> {label}</label>'
         for sid, label in zip(STATE_IDS, tr["states"], strict=True)
     )
-    labels = {k: tr[k] for k in ("reveal", "hide", "reveal_all")}
+    labels = {k: tr[k] for k in ("reveal", "hide", "reveal_all", "storage")}
     controls = markup.study_controls(b.profiles[slug].seed, labels, tr["practice"], tr["progress"], states)
     return f'<div class="study-meta">{badges(b, slug, lang, "../../study/")}</div>\n{controls}\n\n'
 
@@ -56,7 +56,7 @@ def overview_markdown(b, lang: str) -> str:
         tags = " ".join(html.escape(g.tags[x][lang]) for x in meta["tags"])
         title = html.escape(p.titles[lang])
         rows.append(
-            f'<tr data-q="{p.seed:02d}" data-level="{meta["difficulty"]}" data-tags="{" ".join(meta["tags"])}">'
+            f'<tr data-q="{markup.qid(p.seed)}" data-level="{meta["difficulty"]}" data-tags="{" ".join(meta["tags"])}">'
             f'<td>{p.seed}</td><td><a href="../questions/{slug}/">{title}</a></td>'
             f"<td>{g.levels[meta['difficulty']][lang]}</td><td>{tags}</td>"
             f'<td class="study-state">{tr["none"]}</td></tr>'
@@ -113,14 +113,40 @@ def summary_html(b, lang: str, study_url: str) -> str:
     return f'<p class="study-summary" hidden data-total="{total}" data-states=\'{states}\'>{counts}{link}</p>'
 
 
+# The messages the study script shows on the overview, and the ids import accepts: the build
+# knows every question, so the script hard-codes neither.
+TOOLS_MESSAGES = (
+    *("confirm", "reset_nothing", "reset_done", "export_empty", "exported", "imported", "import_cancelled"),
+    *("import_summary", "import_date", "import_replace_note", "import_failed", "list_sep", "storage"),
+    *("err_empty_file", "err_too_large", "err_not_json", "err_not_progress", "err_newer_version"),
+    *("err_bad_types", "err_no_entries", "err_unknown_ids", "err_unknown_states", "err_unreadable"),
+)
+
+
 def tools_html(b, lang: str) -> str:
+    """Reset, export and import of progress, a live region for their messages, and the dialog
+    that shows what an import will do (merge, replace or cancel) before it does it."""
     tr = b.ui[lang]["study"]
+    ids = [markup.qid(p.seed) for p in sorted(b.profiles.values(), key=lambda p: p.seed)]
+    data = f'data-ids="{markup.json_attr(ids)}" data-site="{html.escape(b.site_url)}" '
+    data += f'data-messages="{markup.json_attr({k: tr[k] for k in TOOLS_MESSAGES})}"'
+    buttons = "".join(
+        f'<button value="{k}" class="md-button{" md-button--primary" if k == "merge" else ""}">{tr[k]}</button> '
+        for k in ("merge", "replace", "cancel")
+    )
+    dialog = (
+        '<dialog class="study-import-dialog" aria-labelledby="study-import-title"><form method="dialog">'
+        f'<p id="study-import-title"><strong>{tr["import"]}</strong></p><p class="study-import-summary"></p>'
+        f'<p class="study-import-date"></p><p>{html.escape(tr["import_help"])}</p>'
+        f'<p class="study-import-note"></p><p class="study-import-buttons">{buttons}</p></form></dialog>'
+    )
     return (
-        f'<div class="study-tools" hidden data-confirm="{tr["confirm"]}" data-invalid="{tr["invalid"]}">'
+        f'<div class="study-tools" hidden {data}>'
         f'<button type="button" class="md-button study-reset">{tr["reset"]}</button> '
         f'<button type="button" class="md-button study-export">{tr["export"]}</button> '
         f'<label class="md-button study-import-label">{tr["import"]}'
-        f'<input type="file" accept="application/json,.json" class="study-import"></label></div>'
+        f'<input type="file" accept="application/json,.json" class="study-import"></label>'
+        f"{markup.STUDY_STATUS}{dialog}</div>"
     )
 
 
