@@ -6,8 +6,9 @@
   button, when the page is built rather than by the script: moving every section of the article
   at start-up restyled the whole formula page (~100 ms, Lighthouse TBT).
 * ``study/index.<lang>.md``: all questions with difficulty, tags and progress, filterable.
-* ``study/path.<lang>.md``: the questions in prerequisite order, in a few sessions; a concept
-  cycle in the glossary's ``requires`` fails the build with the cycle named.
+* ``study/path.<lang>.md``: the questions in prerequisite and difficulty order, in sessions
+  that each say what they cover (``studyplan``); a concept cycle in the glossary's
+  ``requires`` fails the build with the cycle named.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ T = {
         "question": "题目",
         "state": "进度",
         "session": "第 {n} 次学习",
+        "covers": "内容：{topics}。",
         "builds_on": "先修",
         "random": "随机一题",
         "none": "—",
@@ -77,6 +79,7 @@ T = {
         "question": "Question",
         "state": "Progress",
         "session": "Session {n}",
+        "covers": "Covers: {topics}.",
         "builds_on": "Builds on",
         "random": "Random question",
         "none": "—",
@@ -111,17 +114,20 @@ def on_files(files, config):
     for p in sorted((docs / "questions").glob("[0-9][0-9]-*.zh.md")):
         meta, _ = pageschema.read_front_matter(p.read_text(encoding="utf-8"))
         metas[p.name[: -len(".zh.md")]] = meta
+    plan = studyplan.Plan(profiles, g, {slug: meta["difficulty"] for slug, meta in metas.items()})
     try:
-        order = studyplan.study_order(profiles, g)
+        order = studyplan.study_order(plan)
     except studyplan.StudyPlanError as e:
         raise PluginError(f"study path: {e}") from None
+    sessions = studyplan.study_sessions(order, plan)
     _state.update(
         sig=sig,
         glossary=g,
         profiles=profiles,
         metas=metas,
         order=order,
-        prereqs=studyplan.question_prerequisites(profiles, g),
+        sessions=list(zip(sessions, studyplan.session_topics(sessions, plan), strict=True)),
+        prereqs=studyplan.direct_prerequisites(plan.prerequisites),
     )
     return files
 
@@ -219,10 +225,12 @@ def random_link(lang: str, prefix: str, urls: str) -> str:
 
 
 def path_markdown(lang: str) -> str:
-    profiles, tr = _state["profiles"], T[lang]
+    profiles, g, tr = _state["profiles"], _state["glossary"], T[lang]
     lines = []
-    for n, session in enumerate(studyplan.study_sessions(_state["order"]), 1):
-        lines += [f"## {tr['session'].format(n=n)}", ""]
+    for n, (session, topics) in enumerate(_state["sessions"], 1):
+        names = ("、" if lang == "zh" else ", ").join(g.concepts[c].names[lang] for c in topics)
+        covers = tr["covers"].format(topics=html.escape(names))
+        lines += [f"## {tr['session'].format(n=n)}", "", f'<p class="study-covers">{covers}</p>', ""]
         for slug in session:
             p = profiles[slug]
             pre = sorted(_state["prereqs"][slug], key=lambda s: profiles[s].seed)
