@@ -98,6 +98,7 @@ class Plan:
 
     @cached_property
     def neighbourhoods(self) -> dict[str, set[str]]:
+        """slug -> its primary concepts with the concepts they list as related or required."""
         g, out = self.glossary, {}
         for slug, p in self.profiles.items():
             near = set(p.primary)
