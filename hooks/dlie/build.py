@@ -38,6 +38,7 @@ class Build:
     metas: dict[str, dict] = field(default_factory=dict)  # question slug -> front matter
     usage: dict = field(default_factory=dict)
     order: list[str] = field(default_factory=list)  # the study path
+    sessions: list[tuple[list[str], list[str]]] = field(default_factory=list)  # (questions, topic concepts)
     prereqs: dict[str, set[str]] = field(default_factory=dict)
     matchers: dict[str, ci.Matcher] = field(default_factory=dict)
     memo: DiskMemo | None = None  # concept mentions, links, pinyin keys
@@ -84,11 +85,14 @@ class Build:
             path = self.docs / "questions" / f"{slug}.{self.langs.default}.md"
             self.metas[slug], _ = pageschema.read_front_matter(path.read_text(encoding="utf-8"))
         self.usage = ci.usage(self.profiles, g)
+        plan = studyplan.Plan(self.profiles, g, {slug: meta["difficulty"] for slug, meta in self.metas.items()})
         try:
-            self.order = studyplan.study_order(self.profiles, g)
+            self.order = studyplan.study_order(plan)
         except studyplan.StudyPlanError as e:
             raise BuildError(f"study path: {e}") from None
-        self.prereqs = studyplan.question_prerequisites(self.profiles, g)
+        sessions = studyplan.study_sessions(self.order, plan)
+        self.sessions = list(zip(sessions, studyplan.session_topics(sessions, plan), strict=True))
+        self.prereqs = studyplan.direct_prerequisites(plan.prerequisites)
         self.scanned = True
 
     # ---- memoised slow steps (glossary matching over every page, pinyin) -------------------

@@ -6,7 +6,8 @@
   button, when the page is built rather than by the script: moving every section of the article
   at start-up restyled the whole formula page (~100 ms, Lighthouse TBT).
 * ``study/index.<lang>.md``: all questions with difficulty, tags and progress, filterable.
-* ``study/path.<lang>.md``: the questions in prerequisite order, in a few sessions.
+* ``study/path.<lang>.md``: the questions in prerequisite and difficulty order, in sessions that
+  each say what they cover (``studyplan``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import html
 import json
 
-from dlie import markup, studyplan
+from dlie import markup
 
 STATE_IDS = ["new", "reviewing", "mastered"]
 
@@ -88,8 +89,10 @@ def path_markdown(b, lang: str) -> str:
     profiles, ui = b.profiles, b.ui[lang]
     tr = ui["study"]
     lines = []
-    for n, session in enumerate(studyplan.study_sessions(b.order), 1):
-        lines += [f"## {tr['session'].format(n=n)}", ""]
+    for n, (session, topics) in enumerate(b.sessions, 1):
+        names = ui["sep"].join(b.glossary.concepts[c].names[lang] for c in topics)
+        covers = tr["covers"].format(topics=html.escape(names))
+        lines += [f"## {tr['session'].format(n=n)}", "", f'<p class="study-covers">{covers}</p>', ""]
         for slug in session:
             p = profiles[slug]
             pre = sorted(b.prereqs[slug], key=lambda s: profiles[s].seed)
