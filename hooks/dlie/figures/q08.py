@@ -203,23 +203,23 @@ def shift_example() -> list[tuple[np.ndarray, np.ndarray]]:
     return [(m, nn.pool2d(m, 2, 2)) for m in maps]
 
 
-@figure("q08/shift", size=(6.4, 3.1))
+@figure("q08/shift", size=(6.4, 3.45))
 def shift(fig, t):
     """Max pooling is invariant to a shift that stays inside the window and not to one that
     crosses into the next window."""
-    ax = cells.canvas(fig, 6.4, 3.1)
-    cell = 0.22
+    ax = cells.canvas(fig, 6.4, 3.45)
+    cell = 0.25
     base = shift_example()[0][1]
     for panel, ((m, out), key) in enumerate(zip(shift_example(), ("shift_0", "shift_in", "shift_out"), strict=True)):
-        x0 = 0.4 + panel * 2.15
-        top = 2.9
-        cells.grid(ax, x0, top, m, cell, vmax=5, text=np.where(m > 0, "5", ""), fontsize=11, strength=0.5)
+        x0 = 0.35 + panel * 2.15
+        top = 3.3
+        cells.grid(ax, x0, top, m, cell, vmax=5, text=np.where(m > 0, "5", ""), fontsize=12, strength=0.5)
         cells.lines(ax, 3, 3, x0, top, 2 * cell, colour=C.fg, lw=1.5)
         ax.text(x0 + 3 * cell, top - 6 * cell - 0.2, t[key], ha="center", va="center", fontsize=12)
         ox = x0 + 1.5 * cell
         otop = top - 6 * cell - 0.5
         cells.grid(
-            ax, ox, otop, out, cell, vmax=5, text=np.where(out > 0, "5", ""), fontsize=11, strength=0.5, pos=C.accent2
+            ax, ox, otop, out, cell, vmax=5, text=np.where(out > 0, "5", ""), fontsize=12, strength=0.5, pos=C.accent2
         )
         if panel:
             same = np.array_equal(out, base)
