@@ -22,6 +22,15 @@ def conv_out(n: int, k: int, s: int = 1, p: int = 0, d: int = 1, ceil_mode: bool
     return (n + 2 * p - span) // s + 1
 
 
+def window_cover(n: int, k: int, s: int = 1, p: int = 0, ceil_mode: bool = False) -> np.ndarray:
+    """How many windows read each of the n input positions along one axis (padding excluded):
+    the windows start at −p, −p + s, …, as many as ``conv_out`` gives. In 2-D the count of a
+    pixel is the outer product of its row's and its column's counts."""
+    starts = np.arange(conv_out(n, k, s, p, ceil_mode=ceil_mode)) * s - p
+    i = np.arange(n)[:, None]
+    return np.sum((starts <= i) & (i < starts + k), axis=1)
+
+
 def receptive_field(layers: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Receptive field size and jump after each (kernel, stride) layer: r += (k − 1)·j, j *= s."""
     r, j, out = 1, 1, []
