@@ -86,14 +86,16 @@ def spec(key: str) -> FigureSpec:
 
 
 def source_signature(key: str) -> str:
-    """What a figure's SVG depends on besides its language: its module's source, the style and
-    renderer code, the shared formulas and the library versions (the cache key)."""
+    """What a figure's SVG depends on besides its language: its module's source, every shared
+    module of this package (style, drawing helpers, this renderer), the shared formulas and the
+    library versions (the cache key). A figure module that imports another question's module
+    (never needed: shared code goes in a helper module) would not be covered."""
     s = spec(key)
     here = Path(__file__).resolve().parent
+    shared = sorted(p for p in here.glob("*.py") if not MODULE_RE.match(p.stem) and p.stem not in ("pages", "preview"))
     parts = [
         inspect.getsource(importlib.import_module(s.module)),
-        (here / "style.py").read_text(encoding="utf-8"),
-        Path(__file__).read_text(encoding="utf-8"),
+        *(p.read_text(encoding="utf-8") for p in shared),  # style, drawing helpers, this renderer
         (here.parent / "nn.py").read_text(encoding="utf-8"),
         *(f"{lib} {version(lib)}" for lib in ("matplotlib", "numpy")),
     ]

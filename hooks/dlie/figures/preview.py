@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from dlie import markup
-from dlie.figures import FigureError, load_all, render, svg_texts, untranslated
+from dlie.figures import FigureError, keep_words, load_all, render, svg_texts, untranslated
 
 ROOT = Path(__file__).resolve().parents[3]
 CSS = ROOT / "docs" / "assets" / "stylesheets" / "extra.css"
@@ -21,7 +21,7 @@ def page(keys: list[str], scheme: str) -> str:
     for key in keys:
         for lang in ("zh", "en"):
             fig = render(key, lang)
-            bad = untranslated(svg_texts(fig.svg), lang, {"relu", "softmax", "sigmoid", "tanh"})
+            bad = untranslated(svg_texts(fig.svg), lang, keep_words(key))
             note = f" <b style='color:red'>untranslated? {bad}</b>" if bad else ""
             parts.append(
                 f"<h3>{key} · {lang}{note}</h3>" + markup.figure_html(fig, key, f"alt {key}", f"{key} ({lang})")

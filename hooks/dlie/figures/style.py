@@ -92,7 +92,12 @@ DROP_RE = re.compile(
 )
 SVG_OPEN_RE = re.compile(r'<svg [^>]*?width="([0-9.]+)pt" height="([0-9.]+)pt" viewBox="([^"]+)"[^>]*>')
 DECIMALS_RE = re.compile(r"(?<![#\w])-?\d+\.\d{3,}")
+TAG_RE = re.compile(r"<[^>]+>")
 FACT_PREFIX = "fact-"  # gids that tests read back: written as classes (they may repeat)
+
+
+def _round(m) -> str:
+    return f"{float(m.group(0)):.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,8 @@ def clean_svg(raw: str, prefix: str) -> CleanSvg:
     body = re.sub(r"url\(#([^)]+)\)", lambda mm: f"url(#{prefix}-{mm.group(1)})", body)
     body = re.sub(r'href="#([^"]+)"', lambda mm: f'href="#{prefix}-{mm.group(1)}"', body)
     body = re.sub(r">\s+<", "><", body).replace(" \n", " ").replace("\n", " ")
-    body = DECIMALS_RE.sub(lambda mm: f"{float(mm.group(0)):.2f}".rstrip("0").rstrip("."), body)  # 1/100 px is plenty
+    # coordinates to 1/100 px (plenty), inside tags only: the text a figure shows keeps its digits
+    body = TAG_RE.sub(lambda tag: DECIMALS_RE.sub(_round, tag.group(0)), body)
     sizes = [float(s) for s in FONT_SIZE_RE.findall(body)]
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
