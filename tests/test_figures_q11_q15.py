@@ -73,24 +73,53 @@ def test_figure_renders_in_its_language(key, lang):
 FIGURE_LINE_RE = re.compile(r'^!\[([^\]]+)\]\(figure:(q\d\d/[a-z0-9-]+) "([^"]+)"\)$')
 
 
+def placement_problems(text: str, lang: str) -> tuple[dict[str, str], list[str]]:
+    """The figures a page places ({key: alt}) and what is wrong with their lines: each must be one
+    line of its own paragraph, with alt text and caption in the page's language, and every number
+    its alt text states (two decimals) must be one the figure shows."""
+    lines, placed, problems = text.splitlines(), {}, []
+    for i, line in enumerate(lines):
+        if "figure:" not in line:
+            continue
+        m = FIGURE_LINE_RE.match(line)
+        if not m:
+            problems.append(f"line {i + 1}: not a figure line of its own")
+            continue
+        alt, key, caption = m.groups()
+        if not (i > 0 and lines[i - 1] == "" and i + 1 < len(lines) and lines[i + 1] == ""):
+            problems.append(f"{key}: not a paragraph of its own")
+        if len(alt) < 20 or not caption.strip():
+            problems.append(f"{key}: alt text and caption needed")
+        if bool(re.search(r"[\u4e00-\u9fff]", alt + caption)) != (lang == "zh"):
+            problems.append(f"{key}: alt text or caption is not in {lang}")
+        stated = set(numbers(re.findall(r"−?\d+\.\d\d", alt)))
+        missing = stated - set(numbers(svg_texts(svg(key, lang))))
+        if missing:
+            problems.append(f"{key}: alt text states {sorted(missing)}, not in the figure")
+        placed[key] = alt
+    return placed, problems
+
+
 @pytest.mark.parametrize("number", NUMBERS)
 def test_figures_are_placed_in_both_pages(number):
     keys = {k for k in KEYS if k[1:3] == number}
     for lang in LANGS:
-        lines = page(number, lang).read_text(encoding="utf-8").splitlines()
-        placed = {}
-        for i, line in enumerate(lines):
-            if "figure:" not in line:
-                continue
-            m = FIGURE_LINE_RE.match(line)
-            assert m, f"{number} ({lang}) line {i + 1}: not a figure line of its own: {line}"
-            assert lines[i - 1] == "" and lines[i + 1] == "", f"{number} ({lang}) line {i + 1}: not its own paragraph"
-            alt, key, caption = m.groups()
-            assert len(alt) >= 20 and caption.strip(), f"{key}: alt text and caption needed"
-            cjk = bool(re.search(r"[\u4e00-\u9fff]", alt + caption))
-            assert cjk == (lang == "zh"), f"{key}: alt text or caption is not in {lang}"
-            placed[key] = alt
+        placed, problems = placement_problems(page(number, lang).read_text(encoding="utf-8"), lang)
+        assert problems == [], f"question {number} ({lang})"
         assert set(placed) == keys, f"question {number} ({lang}): placed {sorted(placed)}, drawn {sorted(keys)}"
+
+
+def test_placement_check_catches_faults():
+    """Planted faults: a number the figure does not show, a figure glued to a paragraph, an
+    English caption on the Chinese page, a figure line with trailing text."""
+    alt = "ESMM with pCTR = 0.57 and pCVR = 0.38 in the figure"
+    good = f'![{alt}](figure:q14/esmm "Caption.")'
+    assert placement_problems(f"text\n\n{good}\n\nmore", "en") == ({"q14/esmm": alt}, [])
+    wrong = good.replace("0.38", "0.40")
+    assert placement_problems(f"\n{wrong}\n\n", "en")[1] == ["q14/esmm: alt text states [0.4], not in the figure"]
+    assert placement_problems(f"text\n{good}\n\n", "en")[1] == ["q14/esmm: not a paragraph of its own"]
+    assert placement_problems(f"\n{good}\n\n", "zh")[1] == ["q14/esmm: alt text or caption is not in zh"]
+    assert placement_problems(f"\n{good} and more\n\n", "en")[1] == ["line 2: not a figure line of its own"]
 
 
 def test_a_missing_label_is_caught(monkeypatch):

@@ -103,9 +103,9 @@ def four_kinds(fig, t):
 
 def sub(ax, x, y, base, index, **kw):
     """``base`` with a subscript ``index`` (W with subscript a), joined at x: the base ends there
-    and the index starts there, whatever the page font's widths (no mathtext: it would be 9 px)."""
+    and the index starts there, whatever the page font's widths (mathtext would set it at 9 px)."""
     ax.text(x, y, base, ha="right", va="baseline", fontstyle="italic", **kw)
-    ax.text(x + 0.5, y - 4, index, ha="left", va="baseline", fontsize=11, fontstyle="italic", **kw)
+    ax.text(x + 0.5, y - 4, index, ha="left", va="baseline", fontsize=12, fontstyle="italic", **kw)
 
 
 def matmul(ax, x0, top, parts, cell, gid_prefix):
