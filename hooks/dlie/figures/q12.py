@@ -22,7 +22,7 @@ LABELS = {
         "res-need": "F 末层 W = 0 ⇒ 恒等",
         "in": "输入 {i}",
         "out": "输出 {i}",
-        "key": "深色格 = 1，空格 = 0",
+        "key": "着色格 = 1，空白格 = 0",
     },
     "en": {
         "title": "ImageNet top-1 validation error (10-crop)",
@@ -36,7 +36,7 @@ LABELS = {
         "res-need": "last W of F = 0 ⇒ identity",
         "in": "in {i}",
         "out": "out {i}",
-        "key": "dark cell = 1, empty cell = 0",
+        "key": "colored cell = 1, empty cell = 0",
     },
 }
 KEEP = {"ImageNet", "ResNet", "crop"}
