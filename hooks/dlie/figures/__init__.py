@@ -33,8 +33,10 @@ from pathlib import Path
 
 from dlie.figures import style
 
-KEY_RE = re.compile(r"^q(\d{2})/[a-z0-9]+(?:-[a-z0-9]+)*$")
-MODULE_RE = re.compile(r"^q\d{2}$")
+KEY_RE = re.compile(r"^(q\d{2}|site)/[a-z0-9]+(?:-[a-z0-9]+)*$")
+# figure modules: qNN.py (question NN's figures) and site.py (figures of the other pages)
+MODULE_RE = re.compile(r"^(q\d{2}|site)$")
+DOCS = Path(__file__).resolve().parents[3] / "docs"  # figures drawn from content read it here
 
 
 class FigureError(ValueError):
@@ -47,23 +49,26 @@ class FigureSpec:
     func: Callable
     module: str  # "dlie.figures.q06"
     size: tuple[float, float]  # inches at 72 dpi: 1 inch = 72 CSS px
+    inputs: tuple[str, ...] = ()  # content files it is drawn from (globs under docs/): part of its cache key
 
 
 REGISTRY: dict[str, FigureSpec] = {}
 
 
-def figure(key: str, size: tuple[float, float] = (6.4, 3.6)):
-    """Register a figure function under ``key`` ("qNN/name", NN = its module's question)."""
+def figure(key: str, size: tuple[float, float] = (6.4, 3.6), inputs: tuple[str, ...] = ()):
+    """Register a figure function under ``key`` ("qNN/name", NN = its module's question; "site/name"
+    for a figure of another page, in site.py). ``inputs``: the content files under docs/ that the
+    figure reads (e.g. ``("concepts.yml", "questions/*.md")``), so that editing them redraws it."""
 
     def register(func):
         if not KEY_RE.match(key):
-            raise FigureError(f"figure key {key!r} is not of the form 'qNN/kebab-name'")
+            raise FigureError(f"figure key {key!r} is not of the form 'qNN/kebab-name' or 'site/kebab-name'")
         module = func.__module__
         if module.rsplit(".", 1)[-1] != key.split("/")[0]:
-            raise FigureError(f"figure {key!r} is defined in {module}: it belongs in dlie.figures.{key[:3]}")
+            raise FigureError(f"figure {key!r} is defined in {module}: it belongs in dlie.figures.{key.split('/')[0]}")
         if key in REGISTRY and REGISTRY[key].func.__qualname__ != func.__qualname__:
             raise FigureError(f"figure {key!r} is defined twice")
-        REGISTRY[key] = FigureSpec(key, func, module, size)
+        REGISTRY[key] = FigureSpec(key, func, module, size, tuple(inputs))
         return func
 
     return register
@@ -80,8 +85,8 @@ def load_all() -> dict[str, FigureSpec]:
 def spec(key: str) -> FigureSpec:
     load_all()
     if key not in REGISTRY:
-        known = ", ".join(sorted(k for k in REGISTRY if k[:3] == key[:3])) or "none"
-        raise FigureError(f"unknown figure {key!r} (figures of {key[:3]}: {known})")
+        known = ", ".join(sorted(k for k in REGISTRY if k.split("/")[0] == key.split("/")[0])) or "none"
+        raise FigureError(f"unknown figure {key!r} (figures of {key.split('/')[0]}: {known})")
     return REGISTRY[key]
 
 
@@ -98,6 +103,11 @@ def source_signature(key: str) -> str:
         *(p.read_text(encoding="utf-8") for p in shared),  # style, drawing helpers, this renderer
         (here.parent / "nn.py").read_text(encoding="utf-8"),
         *(f"{lib} {version(lib)}" for lib in ("matplotlib", "numpy")),
+        *(
+            f"{f.relative_to(DOCS)}\n{f.read_text(encoding='utf-8')}"
+            for pattern in s.inputs
+            for f in sorted(DOCS.glob(pattern))
+        ),
     ]
     return hashlib.sha1("\n\x00".join(parts).encode()).hexdigest()
 
