@@ -148,7 +148,8 @@ def on_page_content(html, page, config, files):
         details = "\n".join(f"  - {e.message}\n    formula: {e.tex}" for e in errors)
         raise PluginError(f"Invalid LaTeX in {page.file.src_uri} ({len(errors)} formula(s)):\n{details}")
     if count:
-        b.formula_chars.update(mathrender.formula_chars(html))
+        for font, chars in mathrender.chars_by_font(html).items():
+            b.formula_chars.setdefault(font, set()).update(chars)
     try:
         html = figurepages.place_figures(html, page.file.src_uri, lang, b.figure_memo, b.figure_stats)
     except FigureError as e:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -44,7 +45,7 @@ class Build:
     memo: DiskMemo | None = None  # concept mentions, links, pinyin keys
     scanned: bool = False
     print_pages: dict[str, dict[str, tuple]] = field(default_factory=dict)  # lang -> url -> page
-    formula_chars: set[str] = field(default_factory=set)
+    formula_chars: dict[str, set[str]] = field(default_factory=dict)  # KaTeX font -> characters drawn
     deferred: dict[str, list[str]] = field(default_factory=dict)  # page -> fragments kept out of search
     pages_memo: DiskMemo | None = None  # Markdown conversions (dlie.rendercache)
     segments: tuple | None = None  # (jieba segmentation memo, user dictionary) (dlie.search)
@@ -85,6 +86,9 @@ class Build:
             path = self.docs / "questions" / f"{slug}.{self.langs.default}.md"
             self.metas[slug], _ = pageschema.read_front_matter(path.read_text(encoding="utf-8"))
         self.usage = ci.usage(self.profiles, g)
+        for cid in ci.unused_concepts(self.usage):
+            # a notice, not a build failure: a new glossary entry may precede its page
+            print(f"WARNING (concepts) - concept '{cid}' in docs/{GLOSSARY} is used by no page", file=sys.stderr)
         plan = studyplan.Plan(self.profiles, g, {slug: meta["difficulty"] for slug, meta in self.metas.items()})
         try:
             self.order = studyplan.study_order(plan)

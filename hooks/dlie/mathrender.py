@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from dlie import markup
@@ -227,6 +228,105 @@ def formula_chars(content: str) -> set[str]:
     return chars
 
 
+# ---- which font draws which character -------------------------------------------------------
+# KaTeX picks a font per span by class (.mathnormal → KaTeX_Math italic, .mathbf → KaTeX_Main
+# bold, .delimsizing.size2 → KaTeX_Size2, …). Subsetting every font to every formula character
+# of the site made each of the ~10 fonts a page draws with carry glyphs it never shows (KaTeX_Main-
+# Bold held the whole alphabet for a few bold symbols). Each font now gets the characters of the
+# spans that may be drawn with it: any span whose own or ancestor classes select that family,
+# weight or style (a superset, so no glyph is ever missing); KaTeX_Main-Regular, the default, gets
+# every character.
+RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+CLASS_RE = re.compile(r"\.([A-Za-z0-9_-]+)")
+
+
+@dataclass(frozen=True)
+class FontRule:
+    classes: frozenset[str]  # all must be on the span or its ancestors
+    family: str | None  # "Main", "Math", "Size1", …
+    bold: bool
+    italic: bool
+
+
+def font_rules(css: str) -> list[FontRule]:
+    """KaTeX's CSS rules that choose a font family, weight or style by class."""
+    rules = []
+    for m in RULE_RE.finditer(css):
+        selectors, body = m.group(1), m.group(2)
+        if "@" in selectors or not ("font-family:KaTeX_" in body or "font-weight" in body or "font-style" in body):
+            continue
+        family = re.search(r"font-family:KaTeX_([A-Za-z0-9]+)", body)
+        bold = bool(re.search(r"font-weight:(?:bold|700)", body))
+        italic = "font-style:italic" in body
+        if not (family or bold or italic):
+            continue
+        for selector in selectors.split(","):
+            classes = frozenset(CLASS_RE.findall(selector.replace(".katex ", " ", 1))) - {"katex"}
+            if classes:
+                rules.append(FontRule(classes, family.group(1) if family else None, bold, italic))
+    return rules
+
+
+def font_names(ancestor_classes: set[str], rules: list[FontRule]) -> set[str]:
+    """Every KaTeX font a span with these (own and ancestor) classes may be drawn with."""
+    families, bold, italic = {"Main"}, {False}, {False}
+    for rule in rules:
+        if rule.classes <= ancestor_classes:
+            if rule.family:
+                families.add(rule.family)
+            bold.add(rule.bold or False)
+            italic.add(rule.italic or False)
+            if rule.bold:
+                bold.add(True)
+            if rule.italic:
+                italic.add(True)
+    variants = {
+        (b, i): "BoldItalic" if b and i else "Bold" if b else "Italic" if i else "Regular" for b in bold for i in italic
+    }
+    return {f"KaTeX_{f}-{v}" for f in families for v in variants.values()}
+
+
+class _FontChars(HTMLParser):
+    def __init__(self, rules):
+        super().__init__(convert_charrefs=True)
+        self.rules, self.stack, self.chars = rules, [], {}
+
+    def handle_starttag(self, tag, attrs):
+        classes = set((dict(attrs).get("class") or "").split())
+        self.stack.append(classes | (self.stack[-1] if self.stack else set()))
+
+    def handle_endtag(self, tag):
+        if self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        text = data.strip()
+        if not text:
+            return
+        for name in font_names(self.stack[-1] if self.stack else set(), self.rules):
+            self.chars.setdefault(name, set()).update(text)
+
+
+_RULES: list[FontRule] = []
+
+
+def chars_by_font(content: str) -> dict[str, set[str]]:
+    """For each KaTeX font (``KaTeX_Main-Bold``…), the characters the formulas in ``content``
+    may draw with it; KaTeX_Main-Regular gets every formula character."""
+    if not _RULES:
+        _RULES.extend(font_rules((KATEX_DIR / "dist" / "katex.min.css").read_text(encoding="utf-8")))
+    out: dict[str, set[str]] = {}
+    for m in VISIBLE_RE.finditer(content):
+        parser = _FontChars(_RULES)
+        parser.feed(m.group(1))
+        for name, chars in parser.chars.items():
+            out.setdefault(name, set()).update(chars)
+    everything = formula_chars(content)
+    if everything:
+        out.setdefault("KaTeX_Main-Regular", set()).update(everything)
+    return out
+
+
 def subset_font(src: Path, chars: set[str]) -> bytes:
     """The woff2 font reduced to the glyphs of ``chars`` (fontTools). Read from KaTeX's TTF
     copy of the font when there is one: the same glyphs, without decoding woff2 (3x faster)."""
@@ -262,14 +362,16 @@ def append_css(stylesheet: str | Path) -> None:
         stylesheet.write_text(text + "\n" + marker + "\n" + css + "\n", encoding="utf-8")
 
 
-def install_assets(site_dir: str | Path, chars: set[str] | None = None, cache_dir: Path = CACHE_DIR) -> Path:
+def install_assets(site_dir: str | Path, chars: dict[str, set[str]] | None = None, cache_dir: Path = CACHE_DIR) -> Path:
     """Copy KaTeX's woff2 fonts into site_dir/assets/katex/fonts.
 
-    With ``chars`` (the characters of every formula of the site), each font is subset to
-    them: a reader downloads a few KB per font instead of the whole font. Subsets are cached."""
+    With ``chars`` (for each font, the characters the site's formulas draw with it:
+    :func:`chars_by_font`), each font is subset to its characters: a reader downloads a few KB per
+    font instead of the whole font. A font no formula uses is shipped empty. Subsets are cached."""
     dest = Path(site_dir) / "assets" / "katex"
     (dest / "fonts").mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha1("".join(sorted(chars)).encode()).hexdigest()[:16] if chars else None
+    signature = json.dumps({k: "".join(sorted(v)) for k, v in sorted((chars or {}).items())}, ensure_ascii=False)
+    key = hashlib.sha1(signature.encode()).hexdigest()[:16] if chars else None
     cached = cache_dir / f"fonts-{katex_version()}-{key}" if key else None
     for font in sorted((KATEX_DIR / "dist" / "fonts").glob("*.woff2")):
         if not chars:
@@ -278,7 +380,7 @@ def install_assets(site_dir: str | Path, chars: set[str] | None = None, cache_di
         hit = cached / font.name
         if not hit.exists():
             hit.parent.mkdir(parents=True, exist_ok=True)
-            hit.write_bytes(subset_font(font, chars))
+            hit.write_bytes(subset_font(font, chars.get(font.stem, set()) or {" "}))
         shutil.copyfile(hit, dest / "fonts" / font.name)
     return dest
 

@@ -10,6 +10,7 @@ exists; concept ids, tags and the difficulty are checked against docs/concepts.y
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -72,7 +73,7 @@ def main(fig, t):
 def figure_module(num: int, titles: dict[str, str], langs: tuple[str, ...]) -> str:
     words = {"zh": ("输入", "输出"), "en": ("input", "output")}
     labels = {lang: dict(zip(("x", "y"), words.get(lang, words["en"]), strict=True)) for lang in langs}
-    return FIGURE_MODULE.format(num=num, title=titles.get("en", ""), labels=repr(labels))
+    return FIGURE_MODULE.format(num=num, title=titles.get("en", ""), labels=json.dumps(labels, ensure_ascii=False))
 
 
 def create(
