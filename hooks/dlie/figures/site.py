@@ -10,6 +10,7 @@ points right (same session) or down (a later session).
 from __future__ import annotations
 
 import math
+import re
 
 import yaml
 from matplotlib.patches import PathPatch
@@ -29,8 +30,6 @@ LABELS = {
 def _keep() -> set[str]:
     """Latin words of the glossary's Chinese concept names (ReLU, Sigmoid …): a session's topics
     are shown by those names in the Chinese figure."""
-    import re
-
     try:
         g = glossary.load_glossary(DOCS / "concepts.yml")
     except (OSError, glossary.GlossaryError):
