@@ -81,22 +81,17 @@ class Build:
         self.memo = DiskMemo(self.cache / "concepts" / "memo.json", signature)
         self.matchers = {lang: ci.build_matcher(g, lang) for lang in codes}
         self.glossary = g
-        self.profiles = ci.scan_pages(self.docs, g, self.mentions, codes)
-        for slug in self.profiles:
-            path = self.docs / "questions" / f"{slug}.{self.langs.default}.md"
-            self.metas[slug], _ = pageschema.read_front_matter(path.read_text(encoding="utf-8"))
+        self.profiles, self.metas = studyplan.read_questions(self.docs, g, codes, self.mentions)
         self.usage = ci.usage(self.profiles, g)
         for cid in ci.unused_concepts(self.usage):
             # a notice, not a build failure: a new glossary entry may precede its page
             print(f"WARNING (concepts) - concept '{cid}' in docs/{GLOSSARY} is used by no page", file=sys.stderr)
-        plan = studyplan.Plan(self.profiles, g, {slug: meta["difficulty"] for slug, meta in self.metas.items()})
         try:
-            self.order = studyplan.study_order(plan)
+            path = studyplan.study_path(studyplan.plan_of(self.profiles, g, self.metas))
         except studyplan.StudyPlanError as e:
             raise BuildError(f"study path: {e}") from None
-        sessions = studyplan.study_sessions(self.order, plan)
-        self.sessions = list(zip(sessions, studyplan.session_topics(sessions, plan), strict=True))
-        self.prereqs = studyplan.direct_prerequisites(plan.prerequisites)
+        self.order, self.prereqs = path.order, path.prereqs
+        self.sessions = list(zip(path.sessions, path.topics, strict=True))
         self.scanned = True
 
     # ---- memoised slow steps (glossary matching over every page, pinyin) -------------------

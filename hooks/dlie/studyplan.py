@@ -11,6 +11,9 @@ glossary's ``requires`` data and the questions' difficulty and primary concepts 
   the topic closest to what has been read.
 * ``study_sessions`` cuts the order into sessions of 4 to 7 questions at the weakest topical
   links; ``session_topics`` names what a session covers from its questions' concepts.
+* ``read_questions`` and ``study_path`` are what the build does with ``docs/`` (profiles and front
+  matter, then order, sessions, topics and direct prerequisites); ``plan_from_docs`` does both
+  for code outside the build (the study path figure).
 
 Nothing is special about question 1. The path opens with the easiest question that builds on
 no other, the one the most questions build on (directly or transitively). Today that is
@@ -26,8 +29,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
+from dlie import conceptindex as ci
 from dlie import glossary as glossary_mod
+from dlie import pageschema
 from dlie.conceptindex import PageProfile
 
 TOPIC = 0.2
@@ -316,3 +322,47 @@ def session_topics(sessions: list[list[str]], plan: Plan, count: int = 3) -> lis
         named.update(best)
         out.append(sorted(best, key=met.get))
     return out
+
+
+@dataclass(frozen=True)
+class StudyPath:
+    """The study path of a plan: what the path page lists (and the figure draws)."""
+
+    plan: Plan
+    order: list[str]  # every question, each after its prerequisites
+    sessions: list[list[str]]  # the order cut into sessions
+    topics: list[list[str]]  # concept ids each session covers
+    prereqs: dict[str, set[str]]  # slug -> its direct prerequisites (those shown)
+
+
+def study_path(plan: Plan) -> StudyPath:
+    """Order, sessions, their topics and the direct prerequisites. Raises StudyPlanError."""
+    order = study_order(plan)
+    sessions = study_sessions(order, plan)
+    return StudyPath(plan, order, sessions, session_topics(sessions, plan), direct_prerequisites(plan.prerequisites))
+
+
+def read_questions(
+    docs: Path, g: glossary_mod.Glossary, langs=glossary_mod.LANGS, mentions=None
+) -> tuple[dict[str, PageProfile], dict[str, dict]]:
+    """Every question's concept profile (``conceptindex.scan_pages``, with ``mentions``) and the
+    front matter of its page in ``langs[0]`` (the default language), keyed by slug."""
+    profiles = ci.scan_pages(docs, g, mentions, langs)
+    metas = {}
+    for slug in profiles:
+        path = docs / "questions" / f"{slug}.{langs[0]}.md"
+        metas[slug], _ = pageschema.read_front_matter(path.read_text(encoding="utf-8"))
+    return profiles, metas
+
+
+def plan_of(profiles: dict[str, PageProfile], g: glossary_mod.Glossary, metas: dict[str, dict]) -> Plan:
+    return Plan(profiles, g, {slug: meta["difficulty"] for slug, meta in metas.items()})
+
+
+def plan_from_docs(docs: Path, langs=glossary_mod.LANGS) -> StudyPath:
+    """The study path of the content in ``docs`` (glossary ``concepts.yml`` and the questions'
+    front matter), as the build computes it. The profiles carry no mentions (the plan does not
+    use them; finding them is the slow part of a scan). Raises GlossaryError, StudyPlanError."""
+    g = glossary_mod.load_glossary(Path(docs) / "concepts.yml", langs)
+    profiles, metas = read_questions(Path(docs), g, langs, mentions=lambda lang, prose: ())
+    return study_path(plan_of(profiles, g, metas))
