@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 
 # ---- markers: generated page bodies --------------------------------------------------------
@@ -157,7 +158,7 @@ def figure_html(fig, key: str, alt: str, caption: str) -> str:
     the width at which its smallest text is still 11 px, and the caption under it."""
     from dlie.figures.style import MIN_FONT_PX
 
-    min_width = round(fig.width * MIN_FONT_PX / fig.min_font) if fig.min_font < MIN_FONT_PX * fig.width else 0
+    min_width = math.ceil(fig.width * MIN_FONT_PX / fig.min_font)  # never a rendered font under 11 px
     svg = fig.svg.replace(
         ' class="fig-svg"',
         f' class="fig-svg" role="img" aria-label="{html.escape(alt)}" width="{fig.width:g}" height="{fig.height:g}"'
