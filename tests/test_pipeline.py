@@ -1,4 +1,4 @@
-"""The build pipeline as a whole (hooks/site.py): languages come from configuration, the number
+"""The build pipeline as a whole (hooks/pipeline.py): languages come from configuration, the number
 of questions from the content, and nothing is carried from one build to the next."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The state of one build of the site (every language), created by ``hooks/site.py`` when a
+"""The state of one build of the site (every language), created by ``hooks/pipeline.py`` when a
 build starts and dropped when it ends: nothing is carried from one build to the next but the
 disk caches (so ``mkdocs serve`` rebuilds are built exactly like a first build).
 
