@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import shutil
+from importlib.metadata import version
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -112,7 +113,8 @@ def on_files(files, config):
         import jieba
 
         user_dict = search.jieba_user_dict(b.glossary)
-        signature = hashlib.sha1(f"{jieba.__version__}\n{user_dict}".encode()).hexdigest()
+        material = version("mkdocs-material")  # its segmentation code is what the memo stores
+        signature = hashlib.sha1(f"{jieba.__version__}\n{material}\n{user_dict}".encode()).hexdigest()
         b.segments = (DiskMemo(b.cache / "search" / "jieba-segments.json", signature), user_dict)
     return files
 
