@@ -481,6 +481,12 @@ def test_q24_stacked_table_is_the_page_table():
     for lang in LANGS:  # the page's table: 2 and 3 stacked layers against one 5×5 and one 7×7
         rows = re.findall(r"\$(\d+)C\^2\$", page("24", lang).read_text(encoding="utf-8"))
         assert [int(v) for v in rows[:4]] == [stack[1], single[1], stack[2], single[2]]
+    widths = []  # the shaded cone, level by level: its width in output cells is the receptive field
+    for level in range(q24.LAYERS + 1):
+        (d,) = re.findall(rf'<g class="fact-cone-{level}"><path d="([^"]*)"', s)
+        xs = [float(v) for v in re.findall(r"[ML] ([-\d.]+) [-\d.]+", d)]
+        widths.append(max(xs) - min(xs))
+    assert [round(w / widths[-1]) for w in widths] == [7, 5, 3, 1] == [*reversed(rf[::2]), 1]
     code = page_code("24")
     assert (
         code["w1"].size + code["w2"].size == stack[1] * code["C"] ** 2

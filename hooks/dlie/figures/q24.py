@@ -23,6 +23,7 @@ LABELS = {
         "stacked": "{n} 层 3×3",
         "single": "一层 k×k",
         "rf": "感受野",
+        "weights": "权重数",
         "input": "输入",
         "layer": "第 {l} 层",
         "relu": "每层 3×3 之后各有一个 ReLU；C 为通道数",
@@ -36,7 +37,8 @@ LABELS = {
         "shape": "weight shape {o}×{c}×{k}×{k}",
         "stacked": "{n} × 3×3",
         "single": "one k×k",
-        "rf": "field",
+        "rf": "receptive field",
+        "weights": "weights",
         "input": "input",
         "layer": "layer {l}",
         "relu": "a ReLU follows each 3×3 layer; C is the channel count",
@@ -121,22 +123,22 @@ def stack_table(layers: int = LAYERS) -> list[tuple[int, int, int]]:
 
 @figure("q24/stacked-3x3", size=(5.5, 3.6))
 def stacked_3x3(fig, t):
-    """Three stride-1 3×3 layers seen from the side: one output reads 3 cells of layer 2, 5 of
-    layer 1 and 7 of the input, so the receptive field grows 3, 5, 7; the stack has 9C², 18C²,
-    27C² weights where a single kernel of that size has 9C², 25C², 49C²."""
+    """Three stride-1 3×3 layers seen from the side: one output (shaded cone) reads 3 cells of
+    layer 2, 5 of layer 1 and 7 of the input, so the receptive field grows 3, 5, 7; the stack has
+    9C², 18C², 27C² weights where a single kernel of that size has 9C², 25C², 49C²."""
     ax = canvas(fig)
     width, height = (v * 72 for v in fig.get_size_inches())
     rows = stack_table()
-    n_in = rows[-1][0]
-    c, dy = 20, 52
-    x0, y0 = 44, 40  # left edge and bottom of the input row
+    n_in = rows[-1][0] + 2  # the input row is wider than the output's receptive field
+    c, dy = 18, 52
+    x0, y0 = 40, 40  # left edge and bottom of the input row
     centre = x0 + n_in * c / 2
     for level in range(LAYERS + 1):  # 0 = input, LAYERS = output
         n = n_in - 2 * level
         y = y0 + level * dy
         left = centre - n * c / 2
         reach = 2 * (LAYERS - level) + 1 if level < LAYERS else 1  # cells the output's cone covers
-        fill_cells(ax, [(centre - reach * c / 2, y, reach * c, c)], C.accent, alpha=0.35)
+        fill_cells(ax, [(centre - reach * c / 2, y, reach * c, c)], C.accent, alpha=0.5, gid=f"fact-cone-{level}")
         borders(ax, 1, n, left, y + c, c, c)
         label = t["input"] if level == 0 else t["layer"].format(l=level)
         ax.text(left - 8, y + c / 2, label, ha="right", va="center", color=C.muted)
@@ -150,9 +152,11 @@ def stacked_3x3(fig, t):
                         ax.plot([xc, xb], [y, y - dy + c], color=C.muted, lw=0.8)
     # the table: receptive field and weights, stack against one kernel of the same size
     xt = x0 + n_in * c + 12
-    cols = (xt + 24, xt + 86, xt + 154)
-    head_y = y0 + LAYERS * dy + c + 16
-    for x, text in zip(cols, (t["rf"], t["stacked"].format(n="n"), t["single"]), strict=True):
+    cols = (xt + 20, xt + 78, xt + 138)
+    head_y = y0 + LAYERS * dy + c + 14
+    ax.text(cols[0], head_y + 18, t["rf"], ha="center", va="center", fontweight="bold")
+    ax.text((cols[1] + cols[2]) / 2, head_y + 18, t["weights"], ha="center", va="center", fontweight="bold")
+    for x, text in zip(cols[1:], (t["stacked"].format(n="n"), t["single"]), strict=True):
         ax.text(x, head_y, text, ha="center", va="center", fontweight="bold")
     for level, (r, stack, single) in enumerate(rows, start=1):
         y = y0 + level * dy + c / 2  # beside the layer whose receptive field it states
