@@ -168,7 +168,7 @@ def poolings(Eb, mb) -> dict[str, np.ndarray]:
     }
 
 
-@figure("q21/masked-pooling", size=(5.5, 4.2))
+@figure("q21/masked-pooling", size=(5.5, 4.4))
 def masked_pooling(fig, t):
     """The page's user with 2 real behaviours padded to L = 5 (embeddings of dimension 4, real
     values negative, padding 0) and four poolings of it, each under the dimension it pools:
