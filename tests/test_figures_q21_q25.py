@@ -424,18 +424,30 @@ def test_q23_stride_shift_is_the_page_convolution():
 
 
 # ---- Q24 ---------------------------------------------------------------------------------------
+def filled_area(svg_text: str, gid: str) -> float:
+    """Total area of the axis-aligned rectangles (M … L … L … L … z) of the path carrying ``gid``."""
+    (d,) = re.findall(rf'<g class="{gid}"><path d="([^"]*)"', svg_text)
+    area = 0.0
+    for rect in d.split("z")[:-1]:
+        pts = np.array([float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", rect)]).reshape(-1, 2)
+        area += np.ptp(pts[:, 0]) * np.ptp(pts[:, 1])
+    return area
+
+
 def count_problems(svg_text: str) -> list[str]:
-    """Weight counts and shapes printed in q24/kernel-shapes against C_out·(C_in/g)·k² computed here."""
+    """Weight counts and shapes printed in q24/kernel-shapes against C_out·(C_in/g)·k² computed
+    here, and the weights drawn (filled area) against the count printed."""
     o, c, g = q24.C_OUT, q24.C_IN, q24.GROUPS
+    one_weight = filled_area(svg_text, "fact-weights-pointwise") / (o * c)
     want = {"standard": (o, c, 3), "pointwise": (o, c, 1), "grouped": (o, c // g, 3), "depthwise": (o, 1, 3)}
     problems = []
     for kind, (a, b, k) in want.items():
         count = int(numbers(fact_texts(svg_text, f"fact-count-{kind}"))[-1])
         if count != a * b * k * k:
             problems.append(f"{kind}: {count} weights, expected {a * b * k * k}")
-        (cells,) = re.findall(rf'<g class="fact-weights-{kind}"><path d="([^"]*)"', svg_text)
-        if cells.count("M ") != count:  # one closed square per weight drawn
-            problems.append(f"{kind}: {cells.count('M ')} weights drawn, {count} printed")
+        drawn = round(filled_area(svg_text, f"fact-weights-{kind}") / one_weight)
+        if drawn != count:  # the filled area, in cells of one weight (a 1×1 kernel's slice)
+            problems.append(f"{kind}: {drawn} weights drawn, {count} printed")
         shape = [int(v) for v in re.findall(r"\d+", fact_texts(svg_text, f"fact-shape-{kind}")[0])]
         if shape != [a, b, k, k]:
             problems.append(f"{kind}: shape {shape}, expected {[a, b, k, k]}")

@@ -94,10 +94,9 @@ def kernel_shapes(fig, t):
             for c in range(C_IN):
                 sx, sy = x0 + c * (slot + gap), top - o * (slot + gap)  # slot's top-left corner
                 slots.append((1, 1, sx, sy, slot, slot))
-                if mask[o, c].any():
+                if mask[o, c].any():  # a kernel slice: k × k weights, one fill, its cells outlined
                     off = (slot - k * cell) / 2
-                    for u, v in np.argwhere(mask[o, c]):
-                        boxes.append((sx + off + v * cell, sy - off - (u + 1) * cell, cell, cell))
+                    boxes.append((sx + off, sy - off - k * cell, k * cell, k * cell))
                     kernels.append((k, k, sx + off, sy - off, cell, cell))
         many_borders(ax, slots, colour=C.grid)
         fill_cells(ax, boxes, COLOURS[kind], alpha=0.75, gid=f"fact-weights-{kind}")
