@@ -124,7 +124,7 @@ def l1_l2(fig, t):
     scale = 180 / (lim[0][1] - lim[0][0])  # px per unit, the same on both axes
     for p, name in enumerate(("l1", "l2")):
         x0 = 14 + p * 200
-        ax = diagram_axes(fig, x0, 68, 180, scale * (lim[1][1] - lim[1][0]))
+        ax = panel(fig, x0, 68, 180, scale * (lim[1][1] - lim[1][0]))
         ax.set_xlim(*lim[0])
         ax.set_ylim(*lim[1])
         ax.axis("off")
@@ -174,7 +174,7 @@ def l1_l2(fig, t):
     fig.text(201.6, 12, t["contour"], ha="center", va="center", fontsize=SIZE, color=C.muted, transform=None)
 
 
-def diagram_axes(fig, x, y, w, h):
+def panel(fig, x, y, w, h):
     """An axes at (x, y, w, h) in CSS px of the figure (y from the bottom)."""
     width, height = (v * 72 for v in fig.get_size_inches())
     return fig.add_axes((x / width, y / height, w / width, h / height))
@@ -227,7 +227,7 @@ def adamw(fig, t):
     every = slice(0, T + 1, 30)  # 101 points per curve
     reference = (1 - LR * LAM) ** steps
     for p, name in enumerate(("adam-l2", "adamw")):
-        ax = diagram_axes(fig, 46 + p * 194, 92, 124, 120)
+        ax = panel(fig, 46 + p * 194, 92, 124, 120)
         w = runs["l2" if name == "adam-l2" else "adamw"]
         ax.plot(steps[every], reference[every], color=C.muted, lw=5, alpha=0.35, zorder=1)
         for k, colour in enumerate((C.accent, C.accent2)):
