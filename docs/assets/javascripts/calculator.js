@@ -145,10 +145,8 @@
   }));
 
   root.textContent = "";
+  // results first (a shared link opens on its answers), then the drawing, then the stack to edit
   root.appendChild(el("div", { "class": "calc-editor" }, [
-    el("h2", { id: "calc-stack", text: T.stack }),
-    inputBox, list,
-    el("div", { "class": "calc-add" }, [addType, addButton]),
     el("h2", { id: "calc-results", text: T.results }),
     el("div", { "class": "calc-table-box", tabindex: "0", role: "region", "aria-labelledby": "calc-results" }, [table]),
     flops,
@@ -157,7 +155,10 @@
     el("h2", { id: "calc-window", text: T.window }),
     el("p", { "class": "calc-show" }, [el("label", { "for": "calc-show", text: T.draw }), showSelect]),
     el("p", { "class": "calc-keys", text: T.keys }),
-    moveButtons, figure, where_, legend
+    moveButtons, figure, where_, legend,
+    el("h2", { id: "calc-stack", text: T.stack }),
+    inputBox, list,
+    el("div", { "class": "calc-add" }, [addType, addButton])
   ]));
 
   /* ---- layer cards (rebuilt when the stack's structure changes) ------------------------------- */
@@ -491,7 +492,7 @@
     if (rows.overhang || cols.overhang) parts.push(fmt(T.overhang_desc, { rows: rows.overhang, cols: cols.overhang }));
     parts.push(fmt(T.view_desc, { r0: idx(rv[0] - rows.before), r1: idx(rv[1] - 1 - rows.before),
       c0: idx(cv[0] - cols.before), c1: idx(cv[1] - 1 - cols.before) }));
-    return parts.join(" ");
+    return parts.join(T.sentences);
   }
 
   /* ---- start: the stack in the URL, or the page's default example ----------------------------- */
