@@ -4,6 +4,7 @@
 #   make check-fast  strict build + the fast tests (no browser), under a minute
 #   make build       strict build into site/
 #   make bench       build and page-weight figures (prints a table, writes bench/results/)
+#   make pdf anki    build once, then the printable edition as PDF and the Anki decks into site/
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -12,7 +13,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test check-fast bench browser new-question fix pdf clean clean-env
+.PHONY: setup serve build test check-fast bench browser new-question fix pdf anki clean clean-env
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +61,11 @@ check-fast: setup
 # The printable edition as PDF (both languages) into site/, with download links on the print pages.
 pdf: build browser
 	$(PY) -m dlie.pdf site
+
+# One Anki deck per language (genanki) into site/ (site/anki/, site/en/anki/), with download links
+# on the home page and the study overview. `make pdf anki` builds the site once for both.
+anki: build
+	$(PY) -m dlie.anki site
 
 bench: setup browser
 	$(PY) bench/bench.py

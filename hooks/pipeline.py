@@ -15,7 +15,8 @@ Order of a build (R = reads, W = writes):
                     read and checked once (R docs/); bad input fails here, before anything is built
 4. on_env           theme templates compiled once (W .cache/jinja)
 5. on_page_markdown question title "N. …"; generated bodies (concept index, study overview and
-                    path) and per-question blocks (concepts, related, badges, study controls)
+                    path, the layer calculator's element) and per-question blocks (concepts,
+                    related, badges, study controls)
 6. (MkDocs converts Markdown; the render memo answers for unchanged pages)
 7. on_page_content  concept first-mention links (on prose, before formulas become markup) →
                     formulas rendered by KaTeX → figures drawn → the print edition keeps the
@@ -43,7 +44,18 @@ from jinja2 import FileSystemBytecodeCache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from dlie import conceptpages, i18npages, markup, mathrender, printbook, rendercache, search, studypages, theme
+from dlie import (
+    calcpages,
+    conceptpages,
+    i18npages,
+    markup,
+    mathrender,
+    printbook,
+    rendercache,
+    search,
+    studypages,
+    theme,
+)
 from dlie.build import Build, BuildError
 from dlie.diskmemo import DiskMemo, patch_method
 from dlie.figures import FigureError
@@ -135,6 +147,7 @@ def on_page_markdown(markdown, page, config, files):
         page.meta["title"] = f"{seed}. {page.meta['title']}"
     try:
         markdown = conceptpages.page_markdown(b, markdown, page)
+        markdown = calcpages.page_markdown(b, markdown, page)
         return studypages.page_markdown(b, markdown, page)
     except markup.MarkupError as e:
         raise PluginError(str(e)) from None

@@ -69,7 +69,7 @@ def question_paths(site):
 
 
 def all_paths(site):
-    paths = ["", "concepts/", "study/", "study/path/", "print/"] + question_paths(site)
+    paths = ["", "concepts/", "study/", "study/path/", "print/", "tools/calculator/"] + question_paths(site)
     return [lang + p for lang in ("", "en/") for p in paths]
 
 
@@ -329,7 +329,7 @@ def test_figures_follow_the_palette_and_print_black(visits, lang):
 @BY_LANG
 def test_visits_cover_every_page(visits, site, lang):
     assert sorted(visits) == sorted(page_lang_paths(site, lang))
-    assert len(visits) == 5 + N_QUESTIONS
+    assert len(visits) == 6 + N_QUESTIONS
     # the print page held every question when it was loaded (axe then judged its first one)
     assert [rec.get("print_sections") for path, rec in visits.items() if path.endswith("print/")] == [N_QUESTIONS]
 

@@ -20,6 +20,9 @@ PRINT_SRC, PRINT_MARKER = "print/index.", "<!-- print-all -->"
 STUDY_SUMMARY_MARKER = "<!-- study-summary -->"
 STUDY_TOOLS_MARKER = "<!-- study-tools -->"
 STUDY_RANDOM_MARKER = "<!-- study-random -->"
+# the layer calculator's page (dlie.calcpages) and the Anki deck's download link (dlie.anki)
+CALCULATOR_SRC, CALCULATOR_MARKER = "tools/calculator.", "<!-- layer-calculator -->"
+ANKI_MARKER = "<!-- anki-deck -->"  # left in the built page; `make anki` puts the link there
 
 
 class MarkupError(ValueError):
@@ -178,3 +181,57 @@ FIGURE_ELEMENT_RE = re.compile(r'<figure class="fig" id="fig-([^"]+)">.*?</figur
 def find_figures(content: str) -> list[str]:
     """Ids (``q06-stride``) of the rendered figures in page HTML, in order."""
     return FIGURE_ELEMENT_RE.findall(content)
+
+
+# ---- the layer calculator (dlie.calcpages; docs/assets/javascripts/calculator.js) -----------------
+# Its stylesheet and scripts are loaded by the widget itself, so only this page pays for them.
+CALCULATOR_RE = re.compile(
+    r'<div class="calc" data-lang="([^"]*)" data-default="([^"]*)" data-strings="([^"]*)">', re.S
+)
+CALCULATOR_ASSETS = (
+    "assets/stylesheets/calculator.css",
+    "assets/javascripts/layercalc.js",
+    "assets/javascripts/calculator.js",
+)
+
+
+def calculator_widget(lang: str, default_query: str, strings: dict, urls: list[str], nojs: str) -> str:
+    """The calculator's element (filled by calculator.js: its strings and the stack shown when
+    the URL has none ride along as attributes), after its stylesheet and before its scripts;
+    ``urls`` are :data:`CALCULATOR_ASSETS` relative to the page."""
+    css, *scripts = urls
+    tags = "".join(f'<script src="{html.escape(u)}" defer></script>' for u in scripts)
+    return (
+        f'<div class="calc-page"><link rel="stylesheet" href="{html.escape(css)}">'
+        f'<div class="calc" data-lang="{html.escape(lang)}" data-default="{html.escape(default_query)}" '
+        f'data-strings="{json_attr(strings)}"><noscript><p>{html.escape(nojs)}</p></noscript></div>{tags}</div>'
+    )
+
+
+def parse_calculator(content: str) -> dict | None:
+    """{lang, default, strings} of the calculator element in page HTML, or None."""
+    m = CALCULATOR_RE.search(content)
+    if not m:
+        return None
+    return {
+        "lang": html.unescape(m.group(1)),
+        "default": html.unescape(m.group(2)),
+        "strings": json.loads(html.unescape(m.group(3))),
+    }
+
+
+# ---- the Anki deck's download link (dlie.anki, run by `make anki` on the built site) -------------
+ANKI_LINK_RE = re.compile(r'<p class="anki-deck"><a class="md-button" href="([^"]+)" download>([^<]*)</a> ([^<]*)</p>')
+
+
+def anki_link(href: str, label: str, note: str) -> str:
+    return (
+        f'<p class="anki-deck"><a class="md-button" href="{html.escape(href)}" download>{html.escape(label)}</a> '
+        f"{html.escape(note, quote=False)}</p>"
+    )
+
+
+def parse_anki_link(content: str) -> tuple[str, str, str] | None:
+    """(href, label, note) of the deck link in page HTML, or None."""
+    m = ANKI_LINK_RE.search(content)
+    return tuple(html.unescape(x) for x in m.groups()) if m else None
