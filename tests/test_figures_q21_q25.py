@@ -246,7 +246,8 @@ def test_q21_attention_weights_are_the_page_weights():
     assert np.allclose(shown["mean"], mb / mb.sum())
     for key, v, mask in (("cand-a", "v1", mb), ("cand-a-nomask", "v1", np.ones(q21.L)), ("cand-b", "v2", mb)):
         h = np.concatenate([Ep, np.broadcast_to(code[v], Ep.shape), Ep * code[v]], axis=-1)
-        weights = np.maximum(h @ code["W1"], 0) @ code["w2"] * mask
+        z = h @ code["W1"]
+        weights = np.where(z > 0, z, 0.25 * z) @ code["w2"] * mask  # the page's PReLU score
         assert np.allclose(shown[key], weights, atol=0.0051), key
         assert np.allclose(weights @ Ep, code["att_pool"](Ep, mask, code[v]))
     assert (shown["cand-a"][mb == 0] == 0).all() and (shown["cand-a-nomask"][mb == 0] != 0).all()

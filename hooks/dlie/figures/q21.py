@@ -221,10 +221,12 @@ def masked_pooling(fig, t):
 
 
 def din_weights(Eb, mb, v, W1, w2) -> np.ndarray:
-    """The weight of each position in the page's DIN-style pooling: a small MLP scores
-    [eₜ, v, eₜ ⊙ v], no softmax, padded positions multiplied by the mask."""
+    """The weight of each position in the page's DIN-style pooling: a small MLP (PReLU with slope
+    0.25, as in DIN's activation unit) scores [eₜ, v, eₜ ⊙ v], no softmax, padded positions
+    multiplied by the mask."""
     h = np.concatenate([Eb, np.broadcast_to(v, Eb.shape), Eb * v], axis=-1)
-    return np.maximum(h @ W1, 0) @ w2 * np.asarray(mb)
+    z = h @ W1
+    return np.where(z > 0, z, 0.25 * z) @ w2 * np.asarray(mb)
 
 
 def weight_columns(ex: dict | None = None) -> dict[str, np.ndarray]:
