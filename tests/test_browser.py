@@ -150,8 +150,9 @@ FIGURE_FACTS = """() => [...document.querySelectorAll('article figure.fig')].map
       right: Math.round(box.getBoundingClientRect().right),
       fills: [...new Set(texts.map(t => getComputedStyle(t).fill))],
       // the colour most of the figure's text is drawn in
-      main: Object.entries(texts.reduce((n, t) => { const f = getComputedStyle(t).fill; n[f] = (n[f] || 0) + 1; return n; }, {}))
-              .sort((a, b) => b[1] - a[1])[0]?.[0] || '',
+      main: Object.entries(texts.reduce((n, t) => {
+                const f = getComputedStyle(t).fill; n[f] = (n[f] || 0) + 1; return n;
+              }, {})).sort((a, b) => b[1] - a[1])[0]?.[0] || '',
       caption: f.querySelector('figcaption').innerText.trim(),
     };
 })"""
