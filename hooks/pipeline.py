@@ -166,7 +166,9 @@ def on_page_content(html, page, config, files):
         for font, chars in mathrender.chars_by_font(html).items():
             b.formula_chars.setdefault(font, set()).update(chars)
     try:
-        html = figurepages.place_figures(html, page.file.src_uri, lang, b.figure_memo, b.figure_stats)
+        html = figurepages.place_figures(
+            html, page.file.src_uri, lang, b.figure_memo, b.figure_stats, b.latin_names(lang), b.docs, b.langs.codes
+        )
     except FigureError as e:
         raise PluginError(str(e)) from None
     if b.is_question(page):

@@ -152,6 +152,8 @@ def edge_routes(path: studyplan.StudyPath, x_of, y_of) -> dict[tuple[str, str], 
 def draw_arrows(ax, routes, *, colour=C.muted, lw=1.2, gid=None, head_gid=None):
     """Every route as one stroked path (gid ``gid``) and all the heads as one filled path
     (``head_gid``)."""
+    if not routes:
+        return  # a path where no question builds on another (a site with one question)
     verts, codes, hv, hc = [], [], [], []
     for route in routes:
         *body, last = route
@@ -178,9 +180,9 @@ def study_path(fig, t):
     prerequisite to the question that builds on it. Node labels carry gid ``fact-node``, the
     arrows' lines (one path, one sub-path per arrow) ``fact-edges``."""
     lang = t.lang
-    plan = studyplan.plan_from_docs(DOCS)
+    plan = studyplan.plan_from_docs(t.docs, t.langs)
     g = plan.plan.glossary
-    ui = yaml.safe_load((DOCS / languages.UI_DIR / f"{lang}.yml").read_text(encoding="utf-8"))
+    ui = yaml.safe_load((t.docs / languages.UI_DIR / f"{lang}.yml").read_text(encoding="utf-8"))
     seed = {s: p.seed for s, p in plan.plan.profiles.items()}
     pos = {s: i for i, s in enumerate(plan.order)}
     for q, deps in plan.prereqs.items():
