@@ -220,11 +220,10 @@ def test_a_planted_prerequisite_adds_an_arrow(tmp_path, monkeypatch):
     (cnn,) = [c for c in raw["concepts"] if c["id"] == "convolutional-neural-network"]
     cnn["requires"].append("activation-function")
     (docs / "concepts.yml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    monkeypatch.setattr(site, "DOCS", docs)
     planted = studyplan.plan_from_docs(docs)
     before, after = prerequisite_pairs(real_path()), prerequisite_pairs(planted)
     assert after == before | {(26, 2)}
-    edges = drawn_edges(render(KEY, "en").svg)
+    edges = drawn_edges(render(KEY, "en", docs=docs).svg)  # drawn from the build's docs
     assert len(edges) == len(before) + 1 and set(edges) == after
 
 
@@ -241,12 +240,15 @@ def test_editing_the_glossary_or_a_question_redraws_the_figure(tmp_path, monkeyp
         signature = figures.source_signature(KEY)
 
 
-def test_a_figure_too_small_for_the_plan_names_its_size(monkeypatch):
-    """Planted fault: the figure's size cannot hold the sessions; it fails instead of overlapping."""
+def test_the_figure_grows_to_hold_the_sessions(monkeypatch):
+    """Registered too small for the plan (as when questions are added), the figure grows to give
+    every session and question its room instead of overlapping them."""
     spec = figures.spec(KEY)
     monkeypatch.setitem(figures.REGISTRY, KEY, dataclasses.replace(spec, size=(9.4, 3.0)))
-    with pytest.raises(FigureError, match=r"do not fit: make its size larger"):
-        render(KEY, "en")
+    svg = render(KEY, "en").svg
+    height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
+    sessions = len(real_path().sessions)
+    assert height >= site.LEGEND + 4 + sessions * site.MIN_BAND > 3.0 * 72
 
 
 # ---- the figure on the study path pages --------------------------------------------------------

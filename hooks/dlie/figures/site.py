@@ -192,15 +192,18 @@ def study_path(fig, t):
                     f"figure site/study-path: question {seed[q]} builds on {seed[p]}, which comes later on the path"
                 )
 
-    w, h = (float(v) * 72 for v in fig.get_size_inches())
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, w)
-    ax.set_ylim(0, h)
-    ax.axis("off")
     heads = [ui["study"]["session"].format(n=k + 1) for k in range(len(plan.sessions))]
     names = [[g.concepts[cid].names[lang] for cid in topics] for topics in plan.topics]
     left = 20 + max([text_width(x, 13.5) for x in heads] + [text_width(x, 12) for ns in names for x in ns])
     n_sessions, width = len(plan.sessions), max(len(s) for s in plan.sessions)
+    # the registered size is the smallest; more sessions or longer ones make the figure grow
+    w, h = (float(v) * 72 for v in fig.get_size_inches())
+    w, h = max(w, left + 8 + width * MIN_PITCH), max(h, LEGEND + 4 + n_sessions * MIN_BAND)
+    fig.set_size_inches(w / 72, h / 72)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, w)
+    ax.set_ylim(0, h)
+    ax.axis("off")
     band = (h - LEGEND - 4) / n_sessions
     pitch = (w - left - 8) / width
     if band < MIN_BAND or pitch < MIN_PITCH or len(g.levels) > len(LEVEL_STYLE):
