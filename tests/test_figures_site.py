@@ -321,7 +321,8 @@ def test_the_alt_text_check_catches_wrong_statements():
     alt = placed("en")[0]
     stated = (
         alt
-        + " 30 questions in 5 sessions. Chains 1 → 4 → 8 → 2 → 7 → 23 → 20; 25 → 30 → 11, with 11 also leading to 16 and 22."
+        + " 30 questions in 5 sessions. Chains 1 → 4 → 8 → 2 → 7 → 23 → 20; 25 → 30 → 11,"
+        + " with 11 also leading to 16 and 22."
     )
     path = real_path()
     stated = stated.replace(
