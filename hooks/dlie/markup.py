@@ -155,6 +155,9 @@ def _figure_attrs(tag: str) -> dict[str, str]:
     }
 
 
+SCROLL_FROM_PX = 343
+
+
 def figure_html(fig, key: str, alt: str, caption: str) -> str:
     """A rendered figure (``dlie.figures.style.CleanSvg``) as ``<figure>``: the SVG with its alt
     text as the accessible name, in a box that scrolls sideways when the page is narrower than
@@ -169,8 +172,11 @@ def figure_html(fig, key: str, alt: str, caption: str) -> str:
         1,
     )
     ident = "fig-" + key.replace("/", "-")
+    # keyboard-reachable where it scrolls on a common phone (its content column is ~343 px at 375 px);
+    # a figure that fits there gets no tab stop
+    tab = ' tabindex="0"' if min_width > SCROLL_FROM_PX else ""
     return (
-        f'<figure class="fig" id="{ident}"><div class="fig-scroll" tabindex="0">{svg}</div>'
+        f'<figure class="fig" id="{ident}"><div class="fig-scroll"{tab}>{svg}</div>'
         f"<figcaption>{html.escape(caption, quote=False)}</figcaption></figure>"
     )
 
