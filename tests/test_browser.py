@@ -851,6 +851,8 @@ def test_import_dialog_and_messages_pass_axe(served, browser):
     assert page.evaluate(SERIOUS, AXE_OPTIONS) == []
     choose_file(page, V1_EXPORT)
     assert dialog_open(page)
+    # the dialog's buttons fade in (Material's colour transitions): judge them once they settle
+    page.wait_for_function("document.getAnimations().length === 0")
     assert page.evaluate(SERIOUS, AXE_OPTIONS) == []
     ctx.close()
 
