@@ -42,7 +42,18 @@ from jinja2 import FileSystemBytecodeCache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from dlie import conceptpages, i18npages, markup, mathrender, printbook, rendercache, search, studypages, theme
+from dlie import (
+    conceptpages,
+    i18npages,
+    markup,
+    mathrender,
+    mathtext,
+    printbook,
+    rendercache,
+    search,
+    studypages,
+    theme,
+)
 from dlie.build import Build, BuildError
 from dlie.diskmemo import DiskMemo, patch_method
 from dlie.figures import FigureError
@@ -153,10 +164,11 @@ def on_page_content(html, page, config, files):
         html = figurepages.place_figures(html, page.file.src_uri, lang, b.figure_memo, b.figure_stats)
     except FigureError as e:
         raise PluginError(str(e)) from None
+    mathtext.plain_titles(page, html)
     if b.is_question(page):
         title = str(page.meta.get("title", ""))
         b.print_pages.setdefault(lang, {})[page.url] = (page.meta["seed"], title, page.url, html)
-    html, b.deferred[page.file.src_uri] = search.defer_heavy(html)
+    html, b.deferred[page.file.src_uri] = search.index_view(html)
     return html
 
 
@@ -174,7 +186,7 @@ def on_post_page(output, page, config):
     b = current()
     fragments = b.deferred.pop(page.file.src_uri, None)
     if fragments:
-        output = search.restore_heavy(output, fragments)
+        output = search.restore(output, fragments)
     output = i18npages.post_page(output, page.url, b.langs)
     output = studypages.post_page(b, output, page)
     if markup.has_math(output):
@@ -198,7 +210,8 @@ def on_post_build(config):
             raise PluginError("Figures differ between languages:\n  " + "\n  ".join(gaps))
         try:
             theme.patch_assets(root)
-        except theme.ThemePatchError as e:
+            search.patch_worker(root)
+        except (theme.ThemePatchError, search.WorkerPatchError) as e:
             raise PluginError(str(e)) from None
         mathrender.install_assets(root, b.formula_chars)
         mathrender.append_css(root / "assets" / "stylesheets" / "extra.css")
@@ -210,7 +223,8 @@ def on_post_build(config):
                 shutil.copyfile(root / "sitemap.xml", root / lang / "sitemap.xml")
         merged = root / "search" / "search_index.json"
         if merged.exists():
-            parts = search.split_index(json.loads(merged.read_text(encoding="utf-8")), b.langs)
+            extras = {lang: search.index_extras(b, lang) for lang in b.langs.codes}
+            parts = search.split_index(json.loads(merged.read_text(encoding="utf-8")), b.langs, extras)
             for lang, index in parts.items():
                 dest = root / b.langs.prefix(lang) / "search" / "search_index.json"
                 dest.parent.mkdir(parents=True, exist_ok=True)
