@@ -62,6 +62,7 @@ SUPERSCRIPT = dict(zip("0123456789+-−=()n⊤T", "⁰¹²³⁴⁵⁶⁷⁸⁹�
 # where a word-like piece (function name, fraction, long subscript) meets a letter, a space is
 # written: GAP_L before the piece, GAP_R after it
 GAP_L, GAP_R = "\x01", "\x02"
+LETTER = r"[A-Za-z0-9\u0370-\u03ff\u4e00-\u9fff]"  # Latin, Greek, digits, Chinese (not ², ᵀ or ∑)
 CONTROL_WORD_RE = re.compile(r"\\[A-Za-z]+")
 TOKEN_RE = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.S)
 # What must never reach a reader outside rendered math: a formula's delimiters or a TeX command.
@@ -254,7 +255,7 @@ def plain(tex: str) -> str:
         out.append(p.atom(t))
     text = "".join(out)
     # a word-like piece (function name, fraction, long subscript) keeps apart from a letter
-    text = re.sub(rf"(?<=[^\W_]){GAP_L}|{GAP_R}(?=[^\W_])", " ", text)
+    text = re.sub(rf"(?<={LETTER}){GAP_L}|{GAP_R}(?={LETTER})", " ", text)
     text = text.replace(GAP_L, "").replace(GAP_R, "")
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([,;:)\]])", r"\1", text)
@@ -310,3 +311,23 @@ def plain_titles(page, content: str) -> None:
         item.title = html.escape(untex(html.unescape(item.title)), quote=False)
         if "<katex-math" in rendered.get(item.id, ""):
             item.typeset = {"title": rendered[item.id]}
+
+
+# ---- finding raw TeX in what the site shows --------------------------------------------------
+# Where TeX legitimately stays in a built page: KaTeX's MathML keeps each formula's source in
+# <annotation> (read by no one, copied by some), scripts and styles, and code.
+HIDDEN_RE = re.compile(r"<(script|style|annotation|code|pre)\b[^>]*>.*?</\1>", re.S | re.I)
+
+
+def raw_tex(text: str, width: int = 40) -> list[str]:
+    """Each piece of raw TeX in ``text`` (a built page's HTML, its text and attribute values
+    alike, or a search index's title or text) outside the places it belongs
+    (:data:`HIDDEN_RE`), with ``width`` characters of context either side."""
+    text = HIDDEN_RE.sub(" ", text)
+    spans: list[list[int]] = []
+    for m in RAW_TEX_RE.finditer(text):  # pieces of one formula (\(, \sqrt{, \)) are one finding
+        if spans and m.start() - spans[-1][1] <= width:
+            spans[-1][1] = m.end()
+        else:
+            spans.append([m.start(), m.end()])
+    return [text[max(0, a - width) : b + width].replace("\n", " ") for a, b in spans]
