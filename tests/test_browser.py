@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
 import pytest
 
-from browser import AXE, CHROMIUM_ARGS, chromium_path, search
-from conftest import N_QUESTIONS
+from browser import AXE, CHROMIUM_ARGS, chromium_path, search, search_items
+from conftest import N_QUESTIONS, ROOT, interface_strings
+from dlie import glossary, searchcheck
 from dlie.siteserver import SiteServer
 
 pytestmark = pytest.mark.browser
@@ -100,6 +102,125 @@ def test_search_finds_the_page_in_the_right_language(search_page, lang, query, e
         assert ("/en/" in r) == (lang == "en"), f"{query!r} on the {lang} site returned {r}"
     top = [number_of(r) for r in results[:5]]
     assert expected & set(top), f"{query!r}: expected one of {sorted(expected)} in the first results, got {results[:5]}"
+
+
+# --- search that finds concepts (#17), results that read cleanly (#24) ---------------------
+@pytest.fixture(scope="module")
+def engines(served, browser):
+    """A page per language whose own search worker (Material's, the site's query rewriting)
+    answers queries without the UI: hundreds of queries in seconds."""
+    pages = {lang: browser.new_page() for lang in ("zh", "en")}
+    for lang, page in pages.items():
+        page.goto(served + ("" if lang == "zh" else "en/"))
+    yield pages
+    for page in pages.values():
+        page.close()
+
+
+def explained_in(site) -> dict[str, dict[str, list[str]]]:
+    """concept id -> language -> the pages (relative to the language's root) of the questions
+    that explain it, from the built site's concepts.json."""
+    data = json.loads((site / "concepts.json").read_text(encoding="utf-8"))
+    out = {}
+    for cid, c in data["concepts"].items():
+        out[cid] = {lang: [ref["url"][lang].removeprefix("en/") for ref in c["explained_in"]] for lang in ("zh", "en")}
+    return out
+
+
+def test_every_concept_name_and_alias_finds_its_page(engines, site):
+    """Every name and alias of every concept of the glossary, in both languages, as readers type
+    it (as written, lower case, run together, hyphenated): a question that explains the concept
+    is among the first three result pages, and the concept's entry in the concept index among
+    the results shown. The queries come from docs/concepts.yml: a new alias is covered as is."""
+    g = glossary.load_glossary(ROOT / "docs" / "concepts.yml")
+    assert sum(len(searchcheck.concept_queries(g, lang)) for lang in ("zh", "en")) > 600
+    report([str(m) for m in searchcheck.check_concepts(engines, g, explained_in(site))])
+
+
+def test_a_planted_alias_that_no_page_explains_is_a_miss(engines, site):
+    g = glossary.load_glossary(ROOT / "docs" / "concepts.yml")
+    dropout = g.concepts["dropout"]
+    planted = dataclasses.replace(
+        dropout, aliases={"zh": [*dropout.aliases["zh"], "佐布拉网络"], "en": [*dropout.aliases["en"], "zorblax net"]}
+    )
+    misses = searchcheck.check_concepts(
+        engines, dataclasses.replace(g, concepts={"dropout": planted}), explained_in(site)
+    )
+    assert misses, "an alias the site does not know was found"
+    assert {(m.lang, m.query) for m in misses} == {
+        ("zh", "佐布拉网络"), ("en", "zorblax net"), ("en", "zorblaxnet"), ("en", "zorblax-net"),
+    }  # fmt: skip
+
+
+def test_one_character_typos_of_concept_names_find_their_page(engines, site):
+    g = glossary.load_glossary(ROOT / "docs" / "concepts.yml")
+    misses = searchcheck.check_concepts(engines, g, explained_in(site), typos=True)
+    report([str(m) for m in misses])
+    assert searchcheck.typo("normalization") == "normailzation" and searchcheck.typo("seed") == "sed"
+
+
+def test_search_quality_set_in_the_search_box(served, browser):
+    """The quality set (tests/search_quality.yml): 60 queries as readers type them, typed into
+    Material's search box, one page per language for all of them. Target: an expected page among
+    the first three for at least 58 of 60, and never a page of the other language."""
+    cases = searchcheck.load_quality()
+    assert {lang: sum(c.lang == lang for c in cases) for lang in ("zh", "en")} == {"zh": 30, "en": 30}
+    pages = {lang: browser.new_page() for lang in ("zh", "en")}
+    for lang, page in pages.items():
+        page.goto(served + ("" if lang == "zh" else "en/"))
+    score, misses = searchcheck.run_quality(pages, served, cases)
+    for page in pages.values():
+        page.close()
+    passed = sum(p for p, _ in score.values())
+    assert passed >= 58, f"{score}:\n" + "\n".join(map(str, misses))
+    assert not [m for m in misses if any(not u.startswith("questions/") and "://" in u for u in m.got)], misses
+
+
+QUERY_REWRITES = [
+    ("dropuot", "dropuot dropuot~1^3"),  # a one-edit typo still finds dropout
+    ("how does backprop work", "backprop work backprop~1^3"),  # function words would match everything
+    ("p - y gradient", "p^3 y^3 gradient gradient~1^3"),  # a single letter is itself, not every word from it
+    ("3×3卷积核", "3x3卷积核"),  # written as indexed
+    ("BN层", "BN层"),  # the separator splits it (Latin from Chinese)
+    ("in-batch negatives", "batch negatives batch~1^3 negatives~1^3"),
+    ('"batch norm"', '"batch norm"'),  # Lunr's own syntax is left as typed
+    ("+dropout -relu", "+dropout -relu"),
+    ("the", "the"),  # nothing but function words: as typed
+]
+
+
+@pytest.mark.parametrize("query, sent", QUERY_REWRITES, ids=[q for q, _ in QUERY_REWRITES])
+def test_queries_reach_materials_worker_rewritten(engines, query, sent):
+    assert engines["en"].evaluate("q => window.dlieSearchQuery(q)", query) == sent
+
+
+@pytest.mark.parametrize("lang, query", [("zh", "梯度消失"), ("en", "vanishing gradient")])
+def test_results_read_cleanly_on_a_phone(served, browser, site, tmp_path, lang, query):
+    """#24 at 390 px: the first three results show the page, its tags in the reader's language
+    and a snippet of its content; no line of them is interface text (badges, study controls,
+    tag ids), and formulas read as text."""
+    g = glossary.load_glossary(ROOT / "docs" / "concepts.yml")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.goto(served + ("" if lang == "zh" else "en/"))
+    items = search_items(page, query)[:3]
+    page.screenshot(path=str(tmp_path / f"search-{lang}.png"))
+    chips = page.eval_on_selector_all(
+        ".md-search-result__item:nth-child(-n+3) .md-tag", "els => els.map(e => e.textContent.trim())"
+    )
+    right = page.eval_on_selector_all(
+        ".md-search-result__item", "els => Math.max(...els.map(e => e.getBoundingClientRect().right))"
+    )
+    ctx.close()
+    assert len(items) == 3 and all("/questions/" in item["href"] for item in items), items
+    labels = {t[lang] for t in g.tags.values()}
+    assert chips and set(chips) <= labels, f"tags shown: {chips}"
+    interface = interface_strings(lang, g)
+    lines = [line.replace("\u200b", "").strip() for item in items for line in item["text"].split("\n")]
+    bad = [line for line in lines if line in g.tags or any(s in line for s in interface)]  # tag ids too
+    assert not bad, f"interface text in the first results ({tmp_path}): {bad}"
+    assert not [line for line in lines if re.search(r"（）|\(\)", line)], "a formula left a hole"
+    assert right <= 390, f"results overflow a 390 px screen ({right} px)"
 
 
 # --- one visit per page ------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import N_QUESTIONS
+from conftest import N_QUESTIONS, interface_strings, load_ui
 from dlie import glossary, markup, search
 from dlie.diskmemo import DiskMemo
 from dlie.languages import Languages
@@ -169,22 +169,6 @@ def test_search_keys_of_a_name_as_readers_type_it():
         "norm",
     ]
     assert keys["joined"].split() == ["batchnormalization"]  # batchnorm is a word of its own already
-
-
-def load_ui(lang):
-    return yaml.safe_load((ROOT / "docs" / "ui" / f"{lang}.yml").read_text(encoding="utf-8"))
-
-
-def interface_strings(lang: str, g) -> list[str]:
-    """The interface the build puts on pages, in ``lang``: study controls and tools, progress
-    states, difficulty badges, the concept and related-question blocks, the concept index lists."""
-    ui = load_ui(lang)
-    st, co = ui["study"], ui["concepts"]
-    keys = ("practice", "reveal", "hide", "reveal_all", "progress", "random", "see_all", "reset", "export", "import")
-    strings = [st[k] for k in (*keys, "import_help", "storage")] + st["states"]
-    strings += [f"{st['difficulty']}{ui['colon']}{g.levels[level][lang]}" for level in g.levels]
-    strings += [co[k] for k in ("concepts", "related", "explained_in", "mentioned_in", "related_concepts")]
-    return [*strings, ui["pdf_download"]]
 
 
 def source_of(location: str, lang: str) -> Path:
