@@ -148,6 +148,14 @@ def typo(word: str) -> str:
     return word[:i] + word[i + 1 :]
 
 
+def typo_query(name: str) -> str | None:
+    """``name`` with a one-character typo in each word of six letters or more (:func:`typo`), for
+    names written in Latin letters with such a word; None for the others."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z \-]+", name) or not re.search(r"[A-Za-z]{6}", name):
+        return None
+    return " ".join(typo(w) if len(w) >= 6 else w for w in name.split())
+
+
 @dataclass
 class Miss:
     lang: str
@@ -169,11 +177,7 @@ def check_concepts(engines: dict, g, explained: dict[str, dict[str, list[str]]],
     misses = []
     for lang, page in engines.items():
         if typos:
-            cases = [
-                (c.id, " ".join(typo(w) if len(w) >= 6 else w for w in c.names[lang].split()))
-                for c in g.concepts.values()
-                if re.fullmatch(r"[A-Za-z][A-Za-z \-]+", c.names[lang]) and re.search(r"[A-Za-z]{6}", c.names[lang])
-            ]
+            cases = [(c.id, q) for c in g.concepts.values() if (q := typo_query(c.names[lang]))]
         else:
             cases = concept_queries(g, lang)
         results = engine(page, [q for _, q in cases])
