@@ -18,16 +18,18 @@ Order of a build (R = reads, W = writes):
                     path) and per-question blocks (concepts, related, badges, study controls)
 6. (MkDocs converts Markdown; the render memo answers for unchanged pages)
 7. on_page_content  concept first-mention links (on prose, before formulas become markup) →
-                    formulas rendered by KaTeX → figures drawn → the print edition keeps the
-                    page → formulas and code swapped for placeholders while Material indexes
-                    the page for search (they are markup, not text)
+                    formulas rendered by KaTeX → figures drawn → title and TOC without raw TeX
+                    (the TOC shows rendered formulas) → the print edition keeps the page → the
+                    page as Material indexes it: interface, code and figure drawings swapped for
+                    empty placeholders, formulas for their plain text
 8. on_page_context  the print page is filled (every page's content exists by then)
 9. on_post_page     placeholders restored → language fixes (head alternates, switcher links,
                     search scope) → answer sections wrapped for practice mode → KaTeX font
                     preloads → theme accessibility fixes
 10. on_post_build @-200, after static-i18n: once, after the last language: patch Material's
-                    built assets, install KaTeX assets, concepts.json, per-language search
-                    indexes and sitemaps, check figures agree across languages, save memos.
+                    built assets (its search worker too), install KaTeX assets, concepts.json,
+                    per-language search indexes (search keys from the glossary, tags as labels)
+                    and sitemaps, check figures agree across languages, save memos.
 """
 
 from __future__ import annotations

@@ -11,13 +11,16 @@ While Material indexes a page (:func:`index_view`), the interface the build gene
 (``markup.search_off`` regions), highlighted code and figure drawings are placeholders without
 text, and each formula is a placeholder holding its plain-text form (``dlie.mathtext``): the
 index holds the page's content, readable, and Material's parser skips most of the page's markup.
-When the indexes are split, each entry is refined (:func:`refine_doc`): the glossary's names and
-aliases of the concepts a page explains become its search keys (a field Material searches but
-does not show), tag ids become the reader's labels, and the one-line answer is boosted.
+When the indexes are split, each entry is refined (:func:`refine_doc`, :func:`index_extras`):
+the glossary's names and aliases of the concepts a question explains become search keys of its
+one-line answer (fields Material searches but does not show: ``concepts``, ``joined``), each
+concept's entry in the concept index gets its own, tag ids become the reader's labels on the
+page entry only, and the one-line answer is boosted.
 
 Queries: the separator splits Latin or digit runs from Chinese (``BN层``); the override in
-``overrides/main.html`` adds a one-edit fuzzy variant of each longer Latin word before Material's
-worker sees the query (typos), checked by :func:`canary`.
+``overrides/main.html`` drops English function words, searches single letters exactly and adds a
+one-edit fuzzy variant of each longer Latin word before Material's worker sees the query
+(checked by :func:`canary`); :func:`patch_worker` fixes the worker's Chinese segmentation.
 """
 
 from __future__ import annotations
