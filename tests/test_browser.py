@@ -176,6 +176,63 @@ def test_search_quality_set_in_the_search_box(served, browser):
     assert not [m for m in misses if any(not u.startswith("questions/") and "://" in u for u in m.got)], misses
 
 
+SYMBOL_QUERIES = [
+    # (language, query, the section it must find first among its page's entries, in the first three pages)
+    ("en", "sqrt dk", "questions/13-attention/#why-divide-by-sqrtd_k"),
+    ("zh", "sqrt dk", "questions/13-attention/#为什么除以-sqrtd_k"),
+    ("en", "p - y", "questions/10-fc-classification-head/#cross-entropy-and-the-gradient-p---y"),
+    ("zh", "p - y", "questions/10-fc-classification-head/#交叉熵与梯度-p---y"),
+    ("en", "softmax", "questions/10-fc-classification-head/"),
+]
+
+
+@pytest.mark.parametrize("lang, query, section", SYMBOL_QUERIES, ids=[f"{x[0]}:{x[1]}" for x in SYMBOL_QUERIES])
+def test_symbols_typed_as_text_find_their_section(engines, lang, query, section):
+    """#24: formulas are indexed as plain text, so symbols written as text find them."""
+    (groups,) = searchcheck.engine(engines[lang], [query])
+    top = [g for g in groups[: searchcheck.TOP] if g[0].split("#")[0] == section.split("#")[0]]
+    assert top and section in top[0], f"{query!r}: {section} not among {[g[:2] for g in groups[:3]]}"
+
+
+def index_words(site, prefix: str) -> tuple[list[str], list[str]]:
+    """Words of the built index's texts (every 40th distinct one, for a sample of the site), and
+    the places where a Latin or digit run is followed by a Chinese word (BN 层): glued, as readers
+    type them (BN层)."""
+    docs = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    text = " ".join(re.sub(r"<[^>]+>", " ", d["text"]) for d in docs)
+    split = re.split(r"[\s\u200b\u3000,.;:!?()（）、。，：；？！「」\[\]/·-]+", text)
+    words = sorted({w for w in split if len(w) > 1 and w.lower() not in searchcheck.LUNR_STOP_WORDS})
+    glued = sorted(set(re.findall(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*) ?\u200b([\u4e00-\u9fff]{2,})\u200b", text)))
+    return words[::40], ["".join(pair) for pair in glued[::3]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_query_whose_words_are_on_the_site_finds_something(engines, site, lang):
+    """#17: no query made of words of the site shows "no results", Latin glued to Chinese
+    included (the separator splits them). English function words are not indexed (Lunr's stop
+    words): a query of nothing else finds nothing."""
+    words, glued = index_words(site, "" if lang == "zh" else "en/")
+    assert len(words) > 50 and (lang == "en" or len(glued) > 20)
+    queries = words + glued
+    empty = [q for q, groups in zip(queries, searchcheck.engine(engines[lang], queries), strict=True) if not groups]
+    report([f"no results for {q!r}" for q in empty])
+
+
+def test_each_question_title_finds_its_page_first(engines, site):
+    """A question's title, typed as a query, finds that question among the first three."""
+    problems = []
+    for lang in ("zh", "en"):
+        titles = {}
+        for page in (ROOT / "docs" / "questions").glob(f"*.{lang}.md"):
+            title = re.search(r"^title: (.+)$", page.read_text(encoding="utf-8"), re.M).group(1).strip('"')
+            titles[f"questions/{page.name.split('.')[0]}/"] = title
+        results = searchcheck.engine(engines[lang], list(titles.values()))
+        for (path, title), groups in zip(titles.items(), results, strict=True):
+            if path not in searchcheck.pages_of(groups)[: searchcheck.TOP]:
+                problems.append(f"{lang} {title!r}: {searchcheck.pages_of(groups)[:3]}")
+    report(problems)
+
+
 QUERY_REWRITES = [
     ("dropuot", "dropuot dropuot~1^3"),  # a one-edit typo still finds dropout
     ("how does backprop work", "backprop work backprop~1^3"),  # function words would match everything
@@ -183,8 +240,9 @@ QUERY_REWRITES = [
     ("3×3卷积核", "3x3卷积核"),  # written as indexed
     ("BN层", "BN层"),  # the separator splits it (Latin from Chinese)
     ("in-batch negatives", "batch negatives batch~1^3 negatives~1^3"),
-    ('"batch norm"', '"batch norm"'),  # Lunr's own syntax is left as typed
+    ('"batch norm"', '"batch norm"'),  # Lunr's phrase and presence syntax is left as typed
     ("+dropout -relu", "+dropout -relu"),
+    ("x^2 g^k", "x^3 2^3 g^3 k^3"),  # ^ typed is math, not Lunr's boost (g^k was a query error)
     ("the", "the"),  # nothing but function words: as typed
 ]
 
