@@ -36,9 +36,10 @@ from dlie import markup, mathtext
 _SCRIPT_EDGE = r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])"
 SEPARATOR = r"[\s\u200b\u3000\-–—·、。，．？！；：（）「」《》“”‘’,.;:!?()\[\]/]+|" + _SCRIPT_EDGE
 SEPARATOR_EN = r"[\s\u200b\u3000\-–—·,.;:!?()\[\]/、。，？！；：（）]+|" + _SCRIPT_EDGE
-# Field weights: a page's title and its search keys (the names and aliases of the concepts it
-# explains, from the glossary) say what the page is about; tags (the reader's labels) and the
-# text only that it touches the subject.
+# Field weights: a title and the search keys (the glossary's names and aliases of the concepts
+# a question explains) say what a page is about; the keys run together (batchnorm) less, as they
+# repeat a word of the name; tags (the reader's labels) and the text only that it touches the
+# subject.
 FIELDS = {
     "title": {"boost": 1000.0},
     "concepts": {"boost": 1000.0},
@@ -99,7 +100,6 @@ def restore(output: str, fragments: list[str]) -> str:
 
 
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
 TIMES_RE = re.compile(r"(?<=\d)\s?[×✕]\s?(?=\d)")  # 3×3, 224 × 224: written as readers type them (3x3)
 WORDS_RE = re.compile(r"[\s\-–—_/·]+")
 
@@ -145,10 +145,11 @@ def concept_keys(g, cids, langs) -> dict[str, str]:
 
 def index_extras(b, lang: str) -> dict[str, dict]:
     """What the build adds to Material's entries of one language (keyed by location relative to
-    the language's root): a question's page entry gets the search keys of the concepts its front
-    matter lists and its tags as the reader's labels; its one-line answer a boost; each concept
-    of the concept index its own keys. Keys are the reader's language's names and aliases (the
-    Chinese index also the English ones: Chinese readers type them too)."""
+    the language's root): a question's page entry gets its tags as the reader's labels; its
+    one-line answer the search keys of the concepts its front matter lists (the snippet a
+    reader then sees is that answer) and a boost; each concept of the concept index its own
+    keys. Keys are the reader's language's names and aliases (the Chinese index also the
+    English ones: Chinese readers type them too)."""
     g, langs = b.glossary, b.langs
     key_langs = [lang] + ([x for x in langs.codes if x != lang] if lang.startswith("zh") else [])
     answer = markup.heading_id(b.ui[lang]["sections"][1])
