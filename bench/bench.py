@@ -1,4 +1,5 @@
-"""Benchmark: build time, hook cost and first-load page weight. Prints a table, writes
+"""Benchmark: build time, hook cost, first-load page weight, search index sizes and search
+quality (the quality set and the glossary's names in the browser). Prints a table, writes
 bench/results/bench.json. Figures only; nothing here passes or fails.
 
   python bench/bench.py [--runs N] [--lighthouse-runs N] [--no-browser] [--no-lighthouse]
@@ -154,6 +155,47 @@ def measure_pages(site: Path) -> list[dict]:
     return out
 
 
+def measure_search(site: Path) -> dict:
+    """Search quality in headless Chromium: the quality set (tests/search_quality.yml) typed into
+    Material's search box, and every concept name and alias of the glossary (as typed) through
+    the search worker: how many find their page among the first three results, per language."""
+    from playwright.sync_api import sync_playwright
+
+    from dlie import glossary, searchcheck
+    from dlie.siteserver import SiteServer
+
+    g = glossary.load_glossary(ROOT / "docs" / "concepts.yml")
+    data = json.loads((site / "concepts.json").read_text(encoding="utf-8"))
+    explained = {
+        cid: {lang: [r["url"][lang].removeprefix("en/") for r in c["explained_in"]] for lang in ("zh", "en")}
+        for cid, c in data["concepts"].items()
+    }
+    out = {}
+    with SiteServer(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        pages = {lang: browser.new_page() for lang in ("zh", "en")}
+        for lang, page in pages.items():
+            page.goto(url + ("" if lang == "zh" else "en/"))
+        score, misses = searchcheck.run_quality(pages, url, searchcheck.load_quality())
+        for lang, (passed, total) in score.items():
+            out[f"quality_set_{lang}"] = f"{passed}/{total}"
+        out["quality_set_misses"] = [str(m) for m in misses]
+        engines = {lang: browser.new_page() for lang in ("zh", "en")}
+        for lang, page in engines.items():
+            page.goto(url + ("" if lang == "zh" else "en/"))
+        for name, typos in (("concept_queries", False), ("concept_typos", True)):
+            missed = searchcheck.check_concepts(engines, g, explained, typos=typos)
+            for lang in ("zh", "en"):
+                if typos:
+                    total = len([c for c in g.concepts.values() if searchcheck.typo_query(c.names[lang])])
+                else:
+                    total = len(searchcheck.concept_queries(g, lang))
+                wrong = len({m.query for m in missed if m.lang == lang})
+                out[f"{name}_{lang}"] = f"{total - wrong}/{total}"
+        browser.close()
+    return out
+
+
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 
 
@@ -220,6 +262,7 @@ def main() -> None:
         for k, v in builds.items():
             print(f"  {k:32s} {v}")
         pages = [] if args.no_browser else measure_pages(site)
+        searching = {} if args.no_browser else measure_search(site)
         lh = [] if args.no_browser or args.no_lighthouse else lighthouse(site, args.lighthouse_runs)
     if pages:
         print("\nFirst load (gzip as served, headless Chromium)")
@@ -228,6 +271,13 @@ def main() -> None:
         for p in pages:
             vals = (p["requests"], p["transferred_kb"], p["html_kb"] or 0, p["html_raw_kb"], p["third_party_requests"])
             print(f"  {p['page']:44s} " + " ".join(f"{v:>14}" for v in vals))
+    if searching:
+        print("\nSearch (headless Chromium): found among the first three results")
+        for k, v in searching.items():
+            if k != "quality_set_misses":
+                print(f"  {k:32s} {v}")
+        for miss in searching["quality_set_misses"]:
+            print(f"    missed: {miss}")
     if lh:
         runs = len(lh[0]["performance_runs"])
         print(f"\nLighthouse 12.2.3 (simulated throttling), median of {runs} run(s); performance of each run")
@@ -237,7 +287,7 @@ def main() -> None:
             runs_text = "/".join(str(x) for x in r["performance_runs"])
             print(f"  {r['page']:40s} {r['preset']:8s} " + " ".join(f"{r[k]:>14}" for k in keys) + f"  {runs_text}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    data = {"build": builds, "pages": pages, "lighthouse": lh}
+    data = {"build": builds, "pages": pages, "search": searching, "lighthouse": lh}
     (RESULTS / "bench.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
     print(f"\nwritten: {(RESULTS / 'bench.json').relative_to(ROOT)}")
 

@@ -19,16 +19,18 @@ Order of a build (R = reads, W = writes):
                     related, badges, study controls)
 6. (MkDocs converts Markdown; the render memo answers for unchanged pages)
 7. on_page_content  concept first-mention links (on prose, before formulas become markup) →
-                    formulas rendered by KaTeX → figures drawn → the print edition keeps the
-                    page → formulas and code swapped for placeholders while Material indexes
-                    the page for search (they are markup, not text)
+                    formulas rendered by KaTeX → figures drawn → title and TOC without raw TeX
+                    (the TOC shows rendered formulas) → the print edition keeps the page → the
+                    page as Material indexes it: interface, code and figure drawings swapped for
+                    empty placeholders, formulas for their plain text
 8. on_page_context  the print page is filled (every page's content exists by then)
 9. on_post_page     placeholders restored → language fixes (head alternates, switcher links,
                     search scope) → answer sections wrapped for practice mode → KaTeX font
                     preloads → theme accessibility fixes
 10. on_post_build @-200, after static-i18n: once, after the last language: patch Material's
-                    built assets, install KaTeX assets, concepts.json, per-language search
-                    indexes and sitemaps, check figures agree across languages, save memos.
+                    built assets (its search worker too), install KaTeX assets, concepts.json,
+                    per-language search indexes (search keys from the glossary, tags as labels)
+                    and sitemaps, check figures agree across languages, save memos.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from dlie import (
     i18npages,
     markup,
     mathrender,
+    mathtext,
     printbook,
     rendercache,
     search,
@@ -171,10 +174,11 @@ def on_page_content(html, page, config, files):
         )
     except FigureError as e:
         raise PluginError(str(e)) from None
+    mathtext.plain_titles(page, html)
     if b.is_question(page):
         title = str(page.meta.get("title", ""))
         b.print_pages.setdefault(lang, {})[page.url] = (page.meta["seed"], title, page.url, html)
-    html, b.deferred[page.file.src_uri] = search.defer_heavy(html)
+    html, b.deferred[page.file.src_uri] = search.index_view(html)
     return html
 
 
@@ -192,7 +196,7 @@ def on_post_page(output, page, config):
     b = current()
     fragments = b.deferred.pop(page.file.src_uri, None)
     if fragments:
-        output = search.restore_heavy(output, fragments)
+        output = search.restore(output, fragments)
     output = i18npages.post_page(output, page.url, b.langs)
     output = studypages.post_page(b, output, page)
     if markup.has_math(output):
@@ -216,7 +220,8 @@ def on_post_build(config):
             raise PluginError("Figures differ between languages:\n  " + "\n  ".join(gaps))
         try:
             theme.patch_assets(root)
-        except theme.ThemePatchError as e:
+            search.patch_worker(root)
+        except (theme.ThemePatchError, search.WorkerPatchError) as e:
             raise PluginError(str(e)) from None
         mathrender.install_assets(root, b.formula_chars)
         mathrender.append_css(root / "assets" / "stylesheets" / "extra.css")
@@ -228,7 +233,8 @@ def on_post_build(config):
                 shutil.copyfile(root / "sitemap.xml", root / lang / "sitemap.xml")
         merged = root / "search" / "search_index.json"
         if merged.exists():
-            parts = search.split_index(json.loads(merged.read_text(encoding="utf-8")), b.langs)
+            extras = {lang: search.index_extras(b, lang) for lang in b.langs.codes}
+            parts = search.split_index(json.loads(merged.read_text(encoding="utf-8")), b.langs, extras)
             for lang, index in parts.items():
                 dest = root / b.langs.prefix(lang) / "search" / "search_index.json"
                 dest.parent.mkdir(parents=True, exist_ok=True)

@@ -115,12 +115,29 @@ def has_math(content: str) -> bool:
     return MATH_TAG in content
 
 
-# ---- search: heavy fragments kept out of Material's indexer --------------------------------
-SEARCH_SKIP_RE = re.compile(r'<search-skip data-k="(\d+)"></search-skip>')
+# ---- search: what Material's indexer sees ---------------------------------------------------
+# Interface the build generates (badges, study controls, concept and related-question blocks,
+# progress summaries, generated lists) is wrapped in a pair of comments; while Material indexes a
+# page, each such region, each code block and figure drawing is a placeholder holding no text,
+# and each formula one holding its plain-text form (dlie.search.index_view). The placeholders are
+# swapped back when the page is written.
+SEARCH_OFF, SEARCH_ON = "<!-- search-off -->", "<!-- search-on -->"
+SEARCH_OFF_RE = re.compile(r"<!-- search-off -->.*?<!-- search-on -->", re.S)
+SEARCH_SKIP_RE = re.compile(r'<search-skip data-k="(\d+)">[^<]*</search-skip>')
 
 
-def search_skip(k: int) -> str:
-    return f'<search-skip data-k="{k}"></search-skip>'
+def search_off(content: str, block: bool = False) -> str:
+    """``content`` marked as interface: kept out of the search index. In Markdown (``block``)
+    each comment is a block of its own (Python-Markdown moves a comment that shares a line);
+    ``content`` is then one or more blocks too."""
+    if block:
+        return f"\n\n{SEARCH_OFF}\n\n{content.strip()}\n\n{SEARCH_ON}\n\n"
+    return f"{SEARCH_OFF}{content}{SEARCH_ON}"
+
+
+def search_skip(k: int, text: str = "") -> str:
+    """Placeholder ``k`` of a fragment, holding the (plain) text the index gets for it."""
+    return f'<search-skip data-k="{k}">{html.escape(text, quote=False)}</search-skip>'
 
 
 # ---- figures -------------------------------------------------------------------------------
