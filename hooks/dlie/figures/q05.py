@@ -115,7 +115,7 @@ def dead_unit(fig, t):
     healthy, dead = x @ w, x @ w + b
     lo, hi = -14, 5
     bins = np.arange(lo, hi + 0.25, 0.5)
-    ax = fig.add_axes((0.1, 0.2, 0.86, 0.6))
+    ax = fig.add_axes((0.12, 0.2, 0.84, 0.6))
     ax.axvspan(0, hi, color=C.fill3, lw=0)
     ax.axvspan(lo, 0, color=C.fill4, lw=0)
     for z, colour, label in ((healthy, C.accent, t["healthy"]), (dead, C.accent2, t["dead"].format(b=num(b)))):
