@@ -169,7 +169,7 @@ def esmm(fig, t):
     arrow(ax, (x_cvr - 10, 170), (x_mid + 9, 198))
     arrow(ax, (x_mid, 216), (x_mid, 234))
     ax.text(x_mid, 246, f"pCTCVR = {p_ctcvr:.2f}", ha="center", va="center", fontweight="bold", gid="fact-pctcvr")
-    ax.text(x_ctr - 62, 158, t["loss-ctr"], ha="right", va="center", fontsize=12, color=C.accent4)
+    ax.text(x_ctr - 56, 158, t["loss-ctr"], ha="right", va="center", fontsize=12, color=C.accent4)
     ax.text(x_mid + 72, 246, t["loss-ctcvr"], ha="left", va="center", fontsize=12, color=C.accent4)
     ax.text(x_cvr + 8, 138, t["no-label"], ha="left", va="center", fontsize=12, color=C.muted)
     # the CTCVR loss reaches the CVR tower through the product: gradient from every impression
