@@ -270,6 +270,24 @@ def test_q14_sharing_edges_follow_the_definitions():
     assert sharing_problems(svg("q14/sharing")) == []
 
 
+def gate_input_edges(svg_text: str) -> set[str]:
+    return set(re.findall(r'class="fact-gate-input-([^"]+)"', svg_text))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_q14_every_gate_also_takes_x(lang):
+    """The caption says the gates also take x: MMoE's and PLE's gates each get an edge from x,
+    shared-bottom (no gate) none."""
+    want = {f"{kind}-{task}" for kind in ("mmoe", "ple") for task in q14.TASKS}
+    assert gate_input_edges(svg("q14/sharing", lang)) == want
+
+
+def test_q14_a_gate_without_its_x_edge_is_caught(monkeypatch):
+    """Planted fault: the x → gate edges are not drawn."""
+    monkeypatch.setattr(q14, "polyline", lambda *a, **kw: None)
+    assert gate_input_edges(render("q14/sharing", "en").svg) == set()
+
+
 def test_q14_a_ple_gate_seeing_every_expert_is_caught(monkeypatch):
     """Planted fault: PLE drawn like MMoE (task A's gate also mixes task B's own expert)."""
     monkeypatch.setattr(q14, "gate_inputs", lambda kind: {k: tuple(range(len(q14.experts(kind)))) for k in q14.TASKS})
