@@ -25,7 +25,7 @@ LABELS = {
         "value": "通道 {c} 的取值",
         "mean": "均值",
         "sd": "标准差",
-        "step": "训练步数",
+        "step": "训练步数（共 {steps} 步，只画前 {shown} 步）",
         "batch": "批统计量",
         "running": "滑动平均",
         "true": "总体值",
@@ -48,7 +48,7 @@ LABELS = {
         "value": "value of channel {c}",
         "mean": "mean",
         "sd": "s.d.",
-        "step": "training step",
+        "step": "training step (the first {shown} of {steps} shown)",
         "batch": "batch statistic",
         "running": "running average",
         "true": "population",
@@ -203,7 +203,7 @@ def running_stats(fig, t):
         ax.tick_params(labelsize=FS)
         ax.grid(True, lw=0.6)
         if p:
-            ax.set_xlabel(t["step"], fontsize=FS, labelpad=2)
+            ax.set_xlabel(t["step"].format(shown=shown, steps=STEPS), fontsize=FS, labelpad=2)
         else:
             ax.set_xticklabels([])
     key_ax = canvas(fig)
