@@ -201,7 +201,9 @@ def index_words(site, prefix: str) -> tuple[list[str], list[str]]:
     docs = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     text = " ".join(re.sub(r"<[^>]+>", " ", d["text"]) for d in docs)
     split = re.split(r"[\s\u200b\u3000,.;:!?()（）、。，：；？！「」\[\]/·\"'“”‘’-]+", text)  # words, not quotes
-    words = sorted({w for w in split if len(w) > 1 and w.lower() not in searchcheck.LUNR_STOP_WORDS})
+    # words a reader types: letters and digits (a formula's plain form also holds runs like ^m∂L)
+    plain = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]{2,}")
+    words = sorted({w for w in split if plain.fullmatch(w) and w.lower() not in searchcheck.LUNR_STOP_WORDS})
     glued = sorted(set(re.findall(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*) ?\u200b([\u4e00-\u9fff]{2,})\u200b", text)))
     return words[::40], ["".join(pair) for pair in glued[::3]]
 

@@ -34,8 +34,9 @@ from dlie import markup, mathtext
 # punctuation of both languages, a run of Latin letters or digits glued to Chinese is split from
 # it (zero-width, as Material's own camelCase example does), so 3x3卷积核 and BN层 are two words each.
 _SCRIPT_EDGE = r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])"
-SEPARATOR = r"[\s\u200b\u3000\-–—·、。，．？！；：（）「」《》“”‘’,.;:!?()\[\]/]+|" + _SCRIPT_EDGE
-SEPARATOR_EN = r"[\s\u200b\u3000\-–—·,.;:!?()\[\]/、。，？！；：（）]+|" + _SCRIPT_EDGE
+SEPARATOR = r"[\s\u200b\u3000\-–—·、。，．？！；：（）「」《》“”‘’\",.;:!?()\[\]/]+|" + _SCRIPT_EDGE
+# quotes too: ("patchify") is the word patchify
+SEPARATOR_EN = r"[\s\u200b\u3000\-–—·,.;:!?()\[\]/、。，？！；：（）\"“”‘’]+|" + _SCRIPT_EDGE
 # Field weights: a title and the search keys (the glossary's names and aliases of the concepts
 # a question explains) say what a page is about; the keys run together (batchnorm) less, as they
 # repeat a word of the name; tags (the reader's labels) and the text only that it touches the
