@@ -13,7 +13,8 @@ Order of a build (R = reads, W = writes):
 3. on_files   @100  before static-i18n localises the file list (-100), so every language is seen:
                     every page in every language; UI tables, glossary, front matter, study order
                     read and checked once (R docs/); bad input fails here, before anything is built
-4. on_env           theme templates compiled once (W .cache/jinja)
+4. on_nav           the questions section split into the glossary's parts (one section per part)
+   on_env           theme templates compiled once (W .cache/jinja)
 5. on_page_markdown question title "N. …"; generated bodies (concept index, study overview and
                     path, the layer calculator's element) and per-question blocks (concepts,
                     related, badges, study controls)
@@ -53,6 +54,7 @@ from dlie import (
     markup,
     mathrender,
     mathtext,
+    navparts,
     printbook,
     rendercache,
     search,
@@ -135,6 +137,15 @@ def on_files(files, config):
 
 
 # 4 ------------------------------------------------------------------------------------------
+def on_nav(nav, config, files):
+    b = current()
+    lang = config.theme.get("language") or b.langs.default
+    nav.items = navparts.split_questions(
+        nav.items, b.glossary.parts, lang if lang in b.langs.codes else b.langs.default
+    )
+    return nav
+
+
 def on_env(env, config, files):
     folder = current().cache / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
@@ -186,8 +197,10 @@ def on_page_content(html, page, config, files):
 def on_page_context(context, page, config, nav):
     b = current()
     if page.file.src_uri.startswith(markup.PRINT_SRC) and markup.PRINT_MARKER in page.content:
-        pages = b.print_pages.get(b.lang_of(page), {})
-        page.content = page.content.replace(markup.PRINT_MARKER, printbook.assemble(pages, page.url))
+        lang = b.lang_of(page)
+        pages = b.print_pages.get(lang, {})
+        titles = [(p.first, p.labels[lang]) for p in b.glossary.parts] if len(b.glossary.parts) > 1 else []
+        page.content = page.content.replace(markup.PRINT_MARKER, printbook.assemble(pages, page.url, titles))
     return context
 
 
