@@ -106,3 +106,16 @@ def test_cached_rebuild_is_identical_and_faults_still_fail(make_project):
     for _ in range(2):
         r = build(proj)
         assert r.returncode != 0 and "missing.md" in r.stdout + r.stderr and "01-test.zh.md" in r.stdout + r.stderr
+
+
+def test_render_memo_snapshot_takes_a_formula_read_as_a_tag():
+    """`$$\\sum_{i<j} x_{ID}$$` reads as a tag with a valueless "id" attribute to MkDocs' anchor
+    scan (present_anchor_ids holds None): the memo's snapshot must not crash on it."""
+    from types import SimpleNamespace
+
+    from dlie import rendercache
+
+    page = SimpleNamespace(
+        content="<p>x</p>", toc=[], _title_from_render=None, present_anchor_ids={"a", None}, links_to_anchors=None
+    )
+    assert json.loads(rendercache.snapshot(page))["anchors"] == ["a"]

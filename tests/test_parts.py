@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import MINIMAL_QUESTION, QUESTIONS, ROOT, build
-from dlie import glossary, navparts, printbook
+from dlie import glossary, navparts, printbook, scaffold
 
 DATA = yaml.safe_load((ROOT / "docs" / "concepts.yml").read_text(encoding="utf-8"))
 PARTS = glossary.parse_glossary(DATA).parts
@@ -95,3 +95,32 @@ def test_home_page_lists_every_question_under_its_part(lang):
         part = parts.index(navparts.part_of(n, PARTS))
         end = heads[part + 1] if part + 1 < len(heads) else len(text)
         assert heads[part] < links[0] < end, f"question {n} is listed outside its part"
+
+
+HOME = """# Home
+
+## Part one
+
+| # | Q | Topic |
+|---|---|---|
+| 1 | [A](questions/01-a.md) | x |
+| 3 | [C](questions/03-c.md) | x |
+
+## Contributing
+"""
+
+
+def test_scaffold_lists_a_new_question_on_the_home_page_under_its_part():
+    parts = with_parts(
+        {"one": {"first": 1, "zh": "甲", "en": "Part one"}, "two": {"first": 31, "zh": "乙", "en": "Part two"}}
+    ).parts
+    text = scaffold.add_to_home(HOME, 2, "| 2 | [B](questions/02-b.md) | |", parts, "en")
+    assert re.findall(r"^\| (\d+) ", text, re.M) == ["1", "2", "3"]
+    text = scaffold.add_to_home(text, 32, "| 32 | [E](questions/32-e.md) | |", parts, "en")
+    text = scaffold.add_to_home(text, 31, "| 31 | [D](questions/31-d.md) | |", parts, "en")
+    # part two opens after part one's table, with the same table header, before "Contributing"
+    assert text.index("| 3 |") < text.index("## Part two") < text.index("| 31 |") < text.index("| 32 |")
+    assert text.index("| 32 |") < text.index("## Contributing")
+    assert text.count("|---|---|---|") == 2
+    with pytest.raises(scaffold.ScaffoldError, match="no question table"):
+        scaffold.add_to_home("# Home\n\n## Part one\n\nnothing yet\n", 2, "| 2 | x | |", parts, "en")

@@ -48,7 +48,7 @@ def add_language(project, locale: str, entry: str, like: str = "zh") -> None:
     glossary = yaml.safe_load((docs / "concepts.yml").read_text(encoding="utf-8"))
     for concept in glossary["concepts"]:
         concept[locale] = {**concept[like], "definition": translate(concept[like]["definition"])}
-    for group in ("tags", "levels"):
+    for group in ("tags", "levels", "parts"):
         for labels in glossary[group].values():
             labels[locale] = labels[like]
     (docs / "concepts.yml").write_text(yaml.safe_dump(glossary, allow_unicode=True), encoding="utf-8")

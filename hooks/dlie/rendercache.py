@@ -66,7 +66,8 @@ def snapshot(page) -> str:
             "content": page.content,
             "toc": toc_tokens(page.toc),
             "title": page._title_from_render,
-            "anchors": sorted(page.present_anchor_ids or ()),
+            # a formula such as \sum_{i<j} reads as a tag to MkDocs' anchor scan: "id" without value
+            "anchors": sorted(a for a in page.present_anchor_ids or () if a is not None),
             "links": links if page.links_to_anchors is not None else None,
         },
         ensure_ascii=False,

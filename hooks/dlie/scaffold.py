@@ -123,9 +123,56 @@ def create(
         paths.append((docs / rel, front_matter(titles[lang], num, concepts, difficulty, tags) + body))
     if figures is not None:
         paths.append((figures, figure_module(num, titles, langs)))
+    for lang in langs:
+        home = docs / f"index.{lang}.md"
+        if home.exists():
+            row = f"| {num} | [{titles[lang]}](questions/{num:02d}-{slug}.md) | |"
+            paths.append((home, add_to_home(home.read_text(encoding="utf-8"), num, row, g.parts, lang)))
     for path, text in paths:
         path.write_text(text, encoding="utf-8")
     return [p for p, _ in paths]
+
+
+TABLE_ROW_RE = re.compile(r"^\| *(\d+) *\|")
+
+
+def add_to_home(text: str, num: int, row: str, parts: list, lang: str) -> str:
+    """The home page with ``row`` added to the question table of the part holding question
+    ``num``, in number order: under the ``## `` heading that names the part (a new heading and
+    table, after the previous part's table, when the part has none yet). Without parts: the
+    first table of question rows."""
+    lines = text.split("\n")
+    part = max((p for p in parts if p.first <= num), key=lambda p: p.first, default=None)
+
+    def heading_of(p) -> int | None:
+        return next((i for i, x in enumerate(lines) if x.startswith("## ") and p.labels[lang] in x), None)
+
+    def table_after(start: int) -> tuple[int, int] | None:
+        rows = [i for i in range(start, len(lines)) if TABLE_ROW_RE.match(lines[i])]
+        if not rows:
+            return None
+        end = rows[0]
+        while end + 1 < len(lines) and lines[end + 1].startswith("|"):
+            end += 1
+        return rows[0], end
+
+    start = heading_of(part) if part is not None else 0
+    if start is None:  # the part's first question: a heading and a table after the previous part's
+        prev = [p for p in parts if p.first < part.first]
+        at = heading_of(prev[-1]) if prev else None
+        table = table_after(at) if at is not None else table_after(0)
+        if table is None:
+            raise ScaffoldError(f"no question table on the home page (index.{lang}.md) to add question {num} to")
+        header = lines[table[0] - 2 : table[0]]
+        lines[table[1] + 1 : table[1] + 1] = ["", f"## {part.labels[lang]}", "", *header, row]
+        return "\n".join(lines)
+    table = table_after(start)
+    if table is None:
+        raise ScaffoldError(f"no question table under '{lines[start]}' on the home page (index.{lang}.md)")
+    first, last = table
+    at = next((i for i in range(first, last + 1) if int(TABLE_ROW_RE.match(lines[i]).group(1)) > num), last + 1)
+    lines.insert(at, row)
+    return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
@@ -160,8 +207,9 @@ def main(argv: list[str]) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     for p in paths:
-        print(f"created {p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}")
-    print("next: write the pages and the figure, add the question to docs/index.*.md, run `make check-fast`.")
+        verb = "listed in" if p.name.startswith("index.") else "created"
+        print(f"{verb} {p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}")
+    print("next: write the pages and the figure, give the question a topic on the home page, run `make check-fast`.")
     return 0
 
 
