@@ -252,7 +252,7 @@ def measure_pages(sites: dict[str, Path], targets: list[tuple[str, str]]) -> lis
 
 
 def label(site: str, path: str) -> str:
-    return ("reference: /" if site == "reference" else "/") + path
+    return ("/" if site == "site" else f"{site}: /") + path
 
 
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
@@ -271,8 +271,16 @@ def lighthouse_run(url: str, preset: str, report: Path) -> dict:
     ]
     if preset == "desktop":
         cmd.append("--preset=desktop")
-    subprocess.run(cmd, env={**ENV, "CHROME_PATH": chromium_path()}, check=True, capture_output=True)
-    d = json.loads(report.read_text(encoding="utf-8"))
+    for attempt in range(3):  # on a busy machine a run sometimes fails (no paint seen in time)
+        report.unlink(missing_ok=True)
+        r = subprocess.run(cmd, env={**ENV, "CHROME_PATH": chromium_path()}, capture_output=True)
+        d = json.loads(report.read_text(encoding="utf-8")) if r.returncode == 0 and report.exists() else {}
+        if d and all(v["score"] is not None for v in d["categories"].values()):
+            break
+        error = (d.get("runtimeError") or {}).get("message") or r.stderr.decode(errors="replace")[-300:]
+        print(f"  lighthouse {preset} {url}: attempt {attempt + 1} failed: {error}", file=sys.stderr)
+    else:
+        return {"error": error}
     audits = d["audits"]
     return {
         **{k: round(100 * v["score"]) for k, v in d["categories"].items()},
@@ -282,7 +290,9 @@ def lighthouse_run(url: str, preset: str, report: Path) -> dict:
     }
 
 
-def lighthouse(sites: dict[str, Path], targets: list[tuple[str, str]], runs: int) -> list[dict]:
+def lighthouse(
+    sites: dict[str, Path], targets: list[tuple[str, str]], runs: int, presets=("mobile", "desktop")
+) -> list[dict]:
     """Lighthouse 12.2.3 scores and LCP/TBT/CLS, mobile and desktop presets: the median of
     ``runs`` runs per page and preset (interleaved, so a busy moment does not hit one page's
     runs only), with each run's performance score kept, as a single run varies by several points."""
@@ -297,13 +307,22 @@ def lighthouse(sites: dict[str, Path], targets: list[tuple[str, str]], runs: int
         urls = {name: stack.enter_context(SiteServer(folder)) for name, folder in sites.items()}
         for _ in range(runs):
             for name, path in targets:
-                for preset in ("mobile", "desktop"):
+                for preset in presets:
                     run = lighthouse_run(urls[name] + path, preset, Path(t) / "lh.json")
                     results.setdefault((label(name, path), preset), []).append(run)
+                    RESULTS.mkdir(parents=True, exist_ok=True)  # so far, in case the run stops
+                    partial = json.dumps(medians(results), indent=1)
+                    (RESULTS / "lighthouse-partial.json").write_text(partial, encoding="utf-8")
+    return medians(results)
+
+
+def medians(results: dict[tuple[str, str], list[dict]]) -> list[dict]:
+    """Per page and preset, the median of each figure over the runs that did not fail."""
     out = []
-    for (page, preset), rs in results.items():
-        row = {"page": page, "preset": preset}
-        for k in rs[0]:
+    for (page, preset), all_runs in results.items():
+        rs = [r for r in all_runs if "error" not in r]
+        row = {"page": page, "preset": preset, "failed_runs": len(all_runs) - len(rs)}
+        for k in rs[0] if rs else ():
             med = statistics.median(r[k] for r in rs)
             row[k] = round(med, 4) if k == "cls" else round(med)
         row["performance_runs"] = [r["performance"] for r in rs]
@@ -313,7 +332,8 @@ def lighthouse(sites: dict[str, Path], targets: list[tuple[str, str]], runs: int
 
 def targets_summary(lh: list[dict]) -> dict:
     """Issue #19's targets over the question pages measured (medians): the worst of each."""
-    rows = [r for r in lh if "/questions/" in r["page"] and not r["page"].startswith("reference")]
+    rows = [r for r in lh if r["page"].startswith("/questions/") or r["page"].startswith("/en/questions/")]
+    rows = [r for r in rows if "lcp_ms" in r]
     mobile = [r for r in rows if r["preset"] == "mobile"]
     desktop = [r for r in rows if r["preset"] == "desktop"]
     if not mobile:
@@ -347,9 +367,18 @@ def main() -> None:
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--no-lighthouse", action="store_true")
     ap.add_argument("--lighthouse-runs", type=int, default=3)
+    ap.add_argument("--questions", help="comma-separated question slugs instead of the sample")
+    ap.add_argument("--mobile-only", action="store_true")
+    ap.add_argument(
+        "--baseline-site",
+        type=Path,
+        help="a site built before a change: its same pages are measured too, interleaved (labelled baseline)",
+    )
     args = ap.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     questions = QUICK if args.quick else all_questions() if args.all else SAMPLE
+    if args.questions:
+        questions = args.questions.split(",")
     reference = QUICK if args.quick else REFERENCE
     with tempfile.TemporaryDirectory() as t:
         builds, site = measure_builds(runs, Path(t))
@@ -361,8 +390,13 @@ def main() -> None:
             ref_paths = ref_paths[:1]
         sites = {"site": site, "reference": ref_site}
         targets = [("site", p) for p in site_pages(questions)] + [("reference", p) for p in ref_paths]
+        if args.baseline_site:
+            sites["baseline"] = args.baseline_site
+            paired = [t for p in site_pages(questions) for t in (("baseline", p), ("site", p))]
+            targets = paired + [("reference", p) for p in ref_paths]
+        presets = ("mobile",) if args.mobile_only else ("mobile", "desktop")
         pages = [] if args.no_browser else measure_pages(sites, targets)
-        lh = [] if args.no_browser or args.no_lighthouse else lighthouse(sites, targets, args.lighthouse_runs)
+        lh = [] if args.no_browser or args.no_lighthouse else lighthouse(sites, targets, args.lighthouse_runs, presets)
     if pages:
         print("\nFirst load (gzip as served, headless Chromium)")
         cols = ("requests", "KB transferred", "HTML KB gz", "HTML KB", "elements", "3rd-party")
@@ -385,7 +419,10 @@ def main() -> None:
         print(f"  {'page':48s} {'preset':8s} " + " ".join(f"{k:>14s}" for k in keys) + "  runs")
         for r in lh:
             runs_text = "/".join(str(x) for x in r["performance_runs"])
-            print(f"  {r['page']:48s} {r['preset']:8s} " + " ".join(f"{r[k]:>14}" for k in keys) + f"  {runs_text}")
+            if r["failed_runs"]:
+                runs_text += f" ({r['failed_runs']} run(s) failed)"
+            vals = " ".join(f"{r.get(k, '-'):>14}" for k in keys)
+            print(f"  {r['page']:48s} {r['preset']:8s} {vals}  {runs_text}")
         print(f"\nTargets (issue #19), worst of {summary.get('question_pages', 0)} question page(s):")
         for k, v in summary.items():
             if k != "met":
