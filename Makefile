@@ -3,7 +3,8 @@
 #   make test        the whole test suite (strict build, links, math, code, browser tests)
 #   make check-fast  strict build + the fast tests (no browser), under a minute
 #   make build       strict build into site/
-#   make bench       build and page-weight figures (prints a table, writes bench/results/)
+#   make bench       build, page-weight and Lighthouse figures (prints a table, writes bench/results/);
+#                    make bench BENCH_ARGS=--quick for question 6 alone
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -62,7 +63,7 @@ pdf: build browser
 	$(PY) -m dlie.pdf site
 
 bench: setup browser
-	$(PY) bench/bench.py
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
 # make new-question NUM=31 SLUG=my-topic TITLE_ZH="中文标题" TITLE_EN="English title" (asks for what is missing)
 new-question: setup
