@@ -225,7 +225,7 @@ def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
 # space KaTeX puts between two characters given by an operator's lspace/rspace (written
 # explicitly, as no two browsers' operator dictionaries agree) or by an <mspace>; KaTeX's italic
 # corrections become margins. A browser test draws every such formula of the site both ways
-# and compares their widths.
+# and compares each character's place, width and baseline.
 SHORT_CHARS = 10  # longer formulas keep KaTeX's line breaks after relations and operators
 MATHML_RE = re.compile(r'<span class="katex-mathml">(<math[^>]*>.*?</math>)</span>', re.S)
 HTML_LAYER_RE = re.compile(r'<span class="katex-html" aria-hidden="true">(.*)</span></span>\s*$', re.S)
@@ -307,7 +307,7 @@ class _KatexLayer(HTMLParser):
 
 def _mathml_tokens(mathml: str) -> list[tuple[str, dict, str]] | None:
     """The tokens of a MathML formula made of tokens alone, in order: (tag, attributes, text);
-    with ("form", {"form": …}, "") markers resolved onto operators. None for anything else."""
+    None for anything else."""
     tokens: list[tuple[str, dict, str]] = []
     depth_rows = 0
     pos = 0
@@ -329,7 +329,7 @@ def _mathml_tokens(mathml: str) -> list[tuple[str, dict, str]] | None:
         if tag == "mrow":
             depth_rows += -1 if closing else 1
             if depth_rows > 1:
-                return None  # one row: operator forms are positions in it
+                return None  # nested rows: not needed by the formulas accepted
             continue
         if tag in ("math", "semantics") or closing:
             continue
