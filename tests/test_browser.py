@@ -474,41 +474,6 @@ def test_formulas_shipped_as_mathml_alone_draw_as_katex_does(served, browser, si
     report(problems[:-2])
 
 
-DISPLAY_HEIGHTS = """() => [...document.querySelectorAll('katex-math.math-display .katex-html')].map(h => {
-    const set = /contain-intrinsic-block-size:auto ([0-9.]+)em/.exec(h.getAttribute('style') || '');
-    const skipped = !h.firstElementChild.checkVisibility({contentVisibilityAuto: true});
-    h.style.contentVisibility = 'visible';
-    const em = parseFloat(getComputedStyle(h).fontSize);
-    return [set && parseFloat(set[1]), h.getBoundingClientRect().height / em, skipped];
-})"""
-
-
-def test_display_formulas_keep_their_height_while_their_drawing_is_skipped(served, browser, site):
-    """A display formula's drawing is skipped while off screen (mathrender.skip_offscreen) and
-    holds the height it has when drawn, within 0.125 em (2 px: KaTeX's struts leave a subscript's
-    box a little below them in a few formulas), so the page barely moves, off screen, when it is
-    drawn; far below the first screen the drawing is skipped at load. Planted: a height off by
-    0.3 em is caught."""
-    page = browser.new_page(viewport={"width": 412, "height": 823})
-    rows, skipped = [], 0
-    for path in question_paths(site):
-        page.goto(served + path, wait_until="load")
-        for i, (est, drawn, skip) in enumerate(page.evaluate(DISPLAY_HEIGHTS)):
-            rows.append((f"/{path} display formula {i}", est, drawn))
-            skipped += skip
-    page.close()
-    rows.append(("planted", rows[0][2] + 0.3, rows[0][2]))
-
-    def wrong(rows):
-        return [
-            f"{where}: {est} em held, {drawn:.3f} em drawn" for where, est, drawn in rows if abs(est - drawn) > 0.125
-        ]
-
-    assert len(rows) > 100 and skipped > 50, (len(rows), skipped)
-    assert [p.split(":")[0] for p in wrong(rows)][-1:] == ["planted"]
-    report(wrong(rows[:-1]))
-
-
 @BY_LANG
 def test_language_switcher_targets_the_same_page_in_the_other_language(visits, served):
     problems = []

@@ -82,26 +82,6 @@ def test_mathml_only_refuses_what_it_cannot_prove_planted():
         assert mathrender.mathml_only(fault) is None
 
 
-def test_display_drawings_are_skipped_off_screen_at_their_strut_height():
-    one, frac = mathrender.renderer().render_many([("s>1", True), ("\\frac{a}{b}", True)])
-    assert mathrender.display_height(one) == 1.251  # KaTeX_Main's line: taller than s > 1's struts
-    struts = [(float(h), -float(d or 0)) for h, d in mathrender.STRUT_RE.findall(frac)]
-    assert mathrender.display_height(frac) == round(max(h - d for h, d in struts) + max(d for _, d in struts), 3)
-    skipped = mathrender.skip_offscreen(frac)
-    assert skipped.count("content-visibility:auto") == 1
-    assert f"contain-intrinsic-block-size:auto {mathrender.display_height(frac):g}em" in skipped
-    assert skipped.index("content-visibility") > skipped.index("katex-mathml")  # the drawing, not the MathML
-    # planted: a drawing of two lines (KaTeX keeps a display formula on one line today) has no
-    # height from one line's struts, so it is drawn as before
-    lines = frac.replace(
-        '<span class="katex-base">', '<span class="mspace katex-newline"></span><span class="katex-base">'
-    )
-    assert mathrender.display_height(lines) is None
-    assert mathrender.skip_offscreen(lines) == lines
-    html, _, _ = mathrender.render_html('<div class="arithmatex">\\[\\frac{a}{b}\\]</div>')
-    assert "content-visibility:auto" in html and mathrender.chars_by_font(html)["KaTeX_Math-Italic"] >= {"a", "b"}
-
-
 def test_mathml_only_formulas_count_for_fonts_and_preloads():
     html, _, _ = mathrender.render_html('<p><span class="arithmatex">\\(s>1\\)</span></p>')
     assert '<katex-math class="math-inline"><math' in html

@@ -186,9 +186,8 @@ def renderer() -> KatexRenderer:
 
 
 def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
-    """Replace every arithmatex formula in ``content`` by KaTeX output: an inline formula that
-    :func:`mathml_only` accepts by its MathML alone, a display formula's drawing skipped while
-    off screen (:func:`skip_offscreen`).
+    """Replace every arithmatex formula in ``content`` by KaTeX output (an inline formula that
+    :func:`mathml_only` accepts by its MathML alone).
 
     Returns (new_content, number_of_formulas, errors)."""
     formulas = find_formulas(content)
@@ -202,10 +201,8 @@ def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
         if isinstance(res, MathError):
             errors.append(res)
             out.append(content[f.start : f.end])
-        elif f.display:
-            out.append(markup.math_element(skip_offscreen(res), True))
         else:
-            out.append(markup.math_element(mathml_only(res) or res, False))
+            out.append(markup.math_element(res if f.display else mathml_only(res) or res, f.display))
         pos = f.end
     out.append(content[pos:])
     return "".join(out), len(formulas), errors
@@ -414,44 +411,6 @@ def mathml_only(rendered: str) -> str | None:
     return MATHML_TAG_RE.sub(token, mm.group(1))
 
 
-# ---- display formulas drawn when they come near the screen -------------------------------------
-# A display formula's drawing (KaTeX's aria-hidden HTML; its MathML is a sibling, untouched) is
-# a block of its own: ``content-visibility: auto`` lets the browser skip its style, layout and
-# paint while it is off screen (q4's seven display formulas are ~20% of its elements). The
-# block then takes the height KaTeX's struts give it, computed here, so nothing moves when it is
-# drawn: each base's strut rises height - depth above the baseline and goes depth below, and a
-# line is never shorter than KaTeX_Main's at line-height 1.2 (0.878em above, 0.373em below,
-# measured). A browser test compares every estimate with the drawn height. Printing draws
-# everything; extra.css keeps a wide formula's block as wide as the formula (it scrolls) and
-# lets ink overflow the block (limits under a sum) stay visible.
-DISPLAY_LAYER = '<span class="katex-html" aria-hidden="true">'
-STRUT_RE = re.compile(r'<span class="katex-strut" style="height:([0-9.]+)em;(?:vertical-align:(-?[0-9.]+)em;)?">')
-LINE_ABOVE, LINE_BELOW = 0.878, 0.373
-
-
-def display_height(rendered: str) -> float | None:
-    """The height (em of the formula's font) of a one-line display formula's drawing, from its
-    struts; None for a formula of several lines."""
-    layer = rendered.partition(DISPLAY_LAYER)[2]
-    if not layer or "katex-newline" in layer:
-        return None
-    above, below = LINE_ABOVE, LINE_BELOW
-    for m in STRUT_RE.finditer(layer):
-        depth = -float(m.group(2) or 0)
-        above, below = max(above, float(m.group(1)) - depth), max(below, depth)
-    return round(above + below, 3)
-
-
-def skip_offscreen(rendered: str) -> str:
-    """A display formula whose drawing the browser skips while it is off screen, holding the
-    height it will have (unchanged when that height is not known)."""
-    height = display_height(rendered)
-    if height is None:
-        return rendered
-    style = f"content-visibility:auto;contain-intrinsic-block-size:auto {height:g}em"
-    return rendered.replace(DISPLAY_LAYER, DISPLAY_LAYER[:-1] + f' style="{style}">', 1)
-
-
 WOFF2_SRC_RE = re.compile(r"src:\s*url\((fonts/[^)]+\.woff2)\)\s*format\(\"woff2\"\)[^;}]*")
 
 
@@ -462,7 +421,7 @@ def woff2_only_css(css: str) -> str:
 
 TAG_RE = re.compile(r"<[^>]+>")
 # the visible part of KaTeX output (the MathML copy is for screen readers, not drawn with these fonts)
-VISIBLE_RE = re.compile(r'<span class="katex-html" aria-hidden="true"[^>]*>(.*?)</katex-math>', re.S)
+VISIBLE_RE = re.compile(r'<span class="katex-html" aria-hidden="true">(.*?)</katex-math>', re.S)
 
 
 # a formula shipped as its MathML alone (mathml_only): drawn from its MathML tokens
