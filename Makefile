@@ -5,6 +5,7 @@
 #   make build       strict build into site/
 #   make bench       build, page-weight and Lighthouse figures (prints a table, writes bench/results/);
 #                    make bench BENCH_ARGS=--quick for question 6 alone
+#   make pdf anki    build once, then the printable edition as PDF and the Anki decks into site/
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -13,7 +14,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test check-fast bench browser new-question fix pdf clean clean-env
+.PHONY: setup serve build test check-fast bench browser new-question fix pdf anki clean clean-env
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,11 @@ check-fast: setup
 # The printable edition as PDF (both languages) into site/, with download links on the print pages.
 pdf: build browser
 	$(PY) -m dlie.pdf site
+
+# One Anki deck per language (genanki) into site/ (site/anki/, site/en/anki/), with download links
+# on the home page and the study overview. `make pdf anki` builds the site once for both.
+anki: build
+	$(PY) -m dlie.anki site
 
 bench: setup browser
 	$(PY) bench/bench.py $(BENCH_ARGS)

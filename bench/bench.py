@@ -1,5 +1,6 @@
-"""Benchmark: build time, hook cost, first-load page weight and Lighthouse scores. Prints a
-table, writes bench/results/bench.json. Figures only; nothing here passes or fails.
+"""Benchmark: build time, hook cost, first-load page weight, search index sizes and search
+quality (the quality set and the glossary's names in the browser). Prints a table, writes
+bench/results/bench.json, with Lighthouse scores. Figures only; nothing here passes or fails.
 
   python bench/bench.py [--quick | --all] [--runs N] [--lighthouse-runs N] [--no-browser] [--no-lighthouse]
 
@@ -255,6 +256,47 @@ def label(site: str, path: str) -> str:
     return ("/" if site == "site" else f"{site}: /") + path
 
 
+def measure_search(site: Path) -> dict:
+    """Search quality in headless Chromium: the quality set (tests/search_quality.yml) typed into
+    Material's search box, and every concept name and alias of the glossary (as typed) through
+    the search worker: how many find their page among the first three results, per language."""
+    from playwright.sync_api import sync_playwright
+
+    from dlie import glossary, searchcheck
+    from dlie.siteserver import SiteServer
+
+    g = glossary.load_glossary(ROOT / "docs" / "concepts.yml")
+    data = json.loads((site / "concepts.json").read_text(encoding="utf-8"))
+    explained = {
+        cid: {lang: [r["url"][lang].removeprefix("en/") for r in c["explained_in"]] for lang in ("zh", "en")}
+        for cid, c in data["concepts"].items()
+    }
+    out = {}
+    with SiteServer(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        pages = {lang: browser.new_page() for lang in ("zh", "en")}
+        for lang, page in pages.items():
+            page.goto(url + ("" if lang == "zh" else "en/"))
+        score, misses = searchcheck.run_quality(pages, url, searchcheck.load_quality())
+        for lang, (passed, total) in score.items():
+            out[f"quality_set_{lang}"] = f"{passed}/{total}"
+        out["quality_set_misses"] = [str(m) for m in misses]
+        engines = {lang: browser.new_page() for lang in ("zh", "en")}
+        for lang, page in engines.items():
+            page.goto(url + ("" if lang == "zh" else "en/"))
+        for name, typos in (("concept_queries", False), ("concept_typos", True)):
+            missed = searchcheck.check_concepts(engines, g, explained, typos=typos)
+            for lang in ("zh", "en"):
+                if typos:
+                    total = len([c for c in g.concepts.values() if searchcheck.typo_query(c.names[lang])])
+                else:
+                    total = len(searchcheck.concept_queries(g, lang))
+                wrong = len({m.query for m in missed if m.lang == lang})
+                out[f"{name}_{lang}"] = f"{total - wrong}/{total}"
+        browser.close()
+    return out
+
+
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 
 
@@ -397,6 +439,7 @@ def main() -> None:
         presets = ("mobile",) if args.mobile_only else ("mobile", "desktop")
         pages = [] if args.no_browser else measure_pages(sites, targets)
         lh = [] if args.no_browser or args.no_lighthouse else lighthouse(sites, targets, args.lighthouse_runs, presets)
+        searching = {} if args.no_browser or args.quick else measure_search(site)
     if pages:
         print("\nFirst load (gzip as served, headless Chromium)")
         cols = ("requests", "KB transferred", "HTML KB gz", "HTML KB", "elements", "3rd-party")
@@ -411,6 +454,15 @@ def main() -> None:
                 p["third_party_requests"],
             )
             print(f"  {p['page']:48s} " + " ".join(f"{v:>14}" for v in vals))
+            vals = (p["requests"], p["transferred_kb"], p["html_kb"] or 0, p["html_raw_kb"], p["third_party_requests"])
+            print(f"  {p['page']:44s} " + " ".join(f"{v:>14}" for v in vals))
+    if searching:
+        print("\nSearch (headless Chromium): found among the first three results")
+        for k, v in searching.items():
+            if k != "quality_set_misses":
+                print(f"  {k:32s} {v}")
+        for miss in searching["quality_set_misses"]:
+            print(f"    missed: {miss}")
     summary = targets_summary(lh)
     if lh:
         runs_n = len(lh[0]["performance_runs"])
@@ -430,7 +482,7 @@ def main() -> None:
         for k, ok in summary.get("met", {}).items():
             print(f"  {'met' if ok else 'NOT met':8s} {k}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    data = {"build": builds, "pages": pages, "lighthouse": lh, "targets": summary}
+    data = {"build": builds, "pages": pages, "search": searching, "lighthouse": lh, "targets": summary}
     (RESULTS / "bench.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
     print(f"\nwritten: {(RESULTS / 'bench.json').relative_to(ROOT)}")
 

@@ -13,21 +13,25 @@ Order of a build (R = reads, W = writes):
 3. on_files   @100  before static-i18n localises the file list (-100), so every language is seen:
                     every page in every language; UI tables, glossary, front matter, study order
                     read and checked once (R docs/); bad input fails here, before anything is built
-4. on_env           theme templates compiled once (W .cache/jinja)
+4. on_nav           the questions section split into the glossary's parts (one section per part)
+   on_env           theme templates compiled once (W .cache/jinja)
 5. on_page_markdown question title "N. …"; generated bodies (concept index, study overview and
-                    path) and per-question blocks (concepts, related, badges, study controls)
+                    path, the layer calculator's element) and per-question blocks (concepts,
+                    related, badges, study controls)
 6. (MkDocs converts Markdown; the render memo answers for unchanged pages)
 7. on_page_content  concept first-mention links (on prose, before formulas become markup) →
-                    formulas rendered by KaTeX → figures drawn → the print edition keeps the
-                    page → formulas and code swapped for placeholders while Material indexes
-                    the page for search (they are markup, not text)
+                    formulas rendered by KaTeX → figures drawn → title and TOC without raw TeX
+                    (the TOC shows rendered formulas) → the print edition keeps the page → the
+                    page as Material indexes it: interface, code and figure drawings swapped for
+                    empty placeholders, formulas for their plain text
 8. on_page_context  the print page is filled (every page's content exists by then)
 9. on_post_page     placeholders restored → language fixes (head alternates, switcher links,
                     search scope) → answer sections wrapped for practice mode → KaTeX font
                     preloads → theme accessibility fixes
 10. on_post_build @-200, after static-i18n: once, after the last language: patch Material's
-                    built assets, install KaTeX assets, concepts.json, per-language search
-                    indexes and sitemaps, check figures agree across languages, save memos.
+                    built assets (its search worker too), install KaTeX assets, concepts.json,
+                    per-language search indexes (search keys from the glossary, tags as labels)
+                    and sitemaps, check figures agree across languages, save memos.
 """
 
 from __future__ import annotations
@@ -36,13 +40,27 @@ import hashlib
 import json
 import os
 import shutil
+from importlib.metadata import version
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from dlie import conceptpages, i18npages, markup, mathrender, printbook, rendercache, search, studypages, theme
+from dlie import (
+    calcpages,
+    conceptpages,
+    i18npages,
+    markup,
+    mathrender,
+    mathtext,
+    navparts,
+    printbook,
+    rendercache,
+    search,
+    studypages,
+    theme,
+)
 from dlie.build import Build, BuildError
 from dlie.diskmemo import DiskMemo, patch_method
 from dlie.figures import FigureError
@@ -112,12 +130,22 @@ def on_files(files, config):
         import jieba
 
         user_dict = search.jieba_user_dict(b.glossary)
-        signature = hashlib.sha1(f"{jieba.__version__}\n{user_dict}".encode()).hexdigest()
+        material = version("mkdocs-material")  # its segmentation code is what the memo stores
+        signature = hashlib.sha1(f"{jieba.__version__}\n{material}\n{user_dict}".encode()).hexdigest()
         b.segments = (DiskMemo(b.cache / "search" / "jieba-segments.json", signature), user_dict)
     return files
 
 
 # 4 ------------------------------------------------------------------------------------------
+def on_nav(nav, config, files):
+    b = current()
+    lang = config.theme.get("language") or b.langs.default
+    nav.items = navparts.split_questions(
+        nav.items, b.glossary.parts, lang if lang in b.langs.codes else b.langs.default
+    )
+    return nav
+
+
 def on_env(env, config, files):
     folder = current().cache / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,6 +161,7 @@ def on_page_markdown(markdown, page, config, files):
         page.meta["title"] = f"{seed}. {page.meta['title']}"
     try:
         markdown = conceptpages.page_markdown(b, markdown, page)
+        markdown = calcpages.page_markdown(b, markdown, page)
         return studypages.page_markdown(b, markdown, page)
     except markup.MarkupError as e:
         raise PluginError(str(e)) from None
@@ -151,13 +180,16 @@ def on_page_content(html, page, config, files):
         for font, chars in mathrender.chars_by_font(html).items():
             b.formula_chars.setdefault(font, set()).update(chars)
     try:
-        html = figurepages.place_figures(html, page.file.src_uri, lang, b.figure_memo, b.figure_stats)
+        html = figurepages.place_figures(
+            html, page.file.src_uri, lang, b.figure_memo, b.figure_stats, b.latin_names(lang), b.docs, b.langs.codes
+        )
     except FigureError as e:
         raise PluginError(str(e)) from None
+    mathtext.plain_titles(page, html)
     if b.is_question(page):
         title = str(page.meta.get("title", ""))
         b.print_pages.setdefault(lang, {})[page.url] = (page.meta["seed"], title, page.url, html)
-    html, b.deferred[page.file.src_uri] = search.defer_heavy(html)
+    html, b.deferred[page.file.src_uri] = search.index_view(html)
     return html
 
 
@@ -165,8 +197,10 @@ def on_page_content(html, page, config, files):
 def on_page_context(context, page, config, nav):
     b = current()
     if page.file.src_uri.startswith(markup.PRINT_SRC) and markup.PRINT_MARKER in page.content:
-        pages = b.print_pages.get(b.lang_of(page), {})
-        page.content = page.content.replace(markup.PRINT_MARKER, printbook.assemble(pages, page.url))
+        lang = b.lang_of(page)
+        pages = b.print_pages.get(lang, {})
+        titles = [(p.first, p.labels[lang]) for p in b.glossary.parts] if len(b.glossary.parts) > 1 else []
+        page.content = page.content.replace(markup.PRINT_MARKER, printbook.assemble(pages, page.url, titles))
     return context
 
 
@@ -175,7 +209,7 @@ def on_post_page(output, page, config):
     b = current()
     fragments = b.deferred.pop(page.file.src_uri, None)
     if fragments:
-        output = search.restore_heavy(output, fragments)
+        output = search.restore(output, fragments)
     output = i18npages.post_page(output, page.url, b.langs)
     output = studypages.post_page(b, output, page)
     if markup.has_math(output):
@@ -199,7 +233,8 @@ def on_post_build(config):
             raise PluginError("Figures differ between languages:\n  " + "\n  ".join(gaps))
         try:
             theme.patch_assets(root)
-        except theme.ThemePatchError as e:
+            search.patch_worker(root)
+        except (theme.ThemePatchError, search.WorkerPatchError) as e:
             raise PluginError(str(e)) from None
         mathrender.install_assets(root, b.formula_chars)
         mathrender.append_css(root / "assets" / "stylesheets" / "extra.css")
@@ -211,7 +246,8 @@ def on_post_build(config):
                 shutil.copyfile(root / "sitemap.xml", root / lang / "sitemap.xml")
         merged = root / "search" / "search_index.json"
         if merged.exists():
-            parts = search.split_index(json.loads(merged.read_text(encoding="utf-8")), b.langs)
+            extras = {lang: search.index_extras(b, lang) for lang in b.langs.codes}
+            parts = search.split_index(json.loads(merged.read_text(encoding="utf-8")), b.langs, extras)
             for lang, index in parts.items():
                 dest = root / b.langs.prefix(lang) / "search" / "search_index.json"
                 dest.parent.mkdir(parents=True, exist_ok=True)

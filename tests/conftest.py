@@ -105,6 +105,25 @@ def make_project(tmp_path):
     return make
 
 
+def load_ui(lang: str) -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "docs" / "ui" / f"{lang}.yml").read_text(encoding="utf-8"))
+
+
+def interface_strings(lang: str, g) -> list[str]:
+    """The interface the build puts on pages, in ``lang`` (``g``: the glossary): study controls
+    and tools, progress states, difficulty badges, the concept and related-question blocks and
+    the concept index's lists. None of it belongs in the search index or in search results."""
+    ui = load_ui(lang)
+    st, co = ui["study"], ui["concepts"]
+    keys = ("practice", "reveal", "hide", "reveal_all", "progress", "random", "see_all", "reset", "export", "import")
+    strings = [st[k] for k in (*keys, "import_help", "storage")] + st["states"]
+    strings += [f"{st['difficulty']}{ui['colon']}{g.levels[level][lang]}" for level in g.levels]
+    strings += [co[k] for k in ("concepts", "related", "explained_in", "mentioned_in", "related_concepts")]
+    return [*strings, ui["pdf_download"]]
+
+
 def build(project: Path) -> subprocess.CompletedProcess:
     return run_build(project, project / "site")
 

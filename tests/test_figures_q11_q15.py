@@ -270,6 +270,24 @@ def test_q14_sharing_edges_follow_the_definitions():
     assert sharing_problems(svg("q14/sharing")) == []
 
 
+def gate_input_edges(svg_text: str) -> set[str]:
+    return set(re.findall(r'class="fact-gate-input-([^"]+)"', svg_text))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_q14_every_gate_also_takes_x(lang):
+    """The caption says the gates also take x: MMoE's and PLE's gates each get an edge from x,
+    shared-bottom (no gate) none."""
+    want = {f"{kind}-{task}" for kind in ("mmoe", "ple") for task in q14.TASKS}
+    assert gate_input_edges(svg("q14/sharing", lang)) == want
+
+
+def test_q14_a_gate_without_its_x_edge_is_caught(monkeypatch):
+    """Planted fault: the x → gate edges are not drawn."""
+    monkeypatch.setattr(q14, "polyline", lambda *a, **kw: None)
+    assert gate_input_edges(render("q14/sharing", "en").svg) == set()
+
+
 def test_q14_a_ple_gate_seeing_every_expert_is_caught(monkeypatch):
     """Planted fault: PLE drawn like MMoE (task A's gate also mixes task B's own expert)."""
     monkeypatch.setattr(q14, "gate_inputs", lambda kind: {k: tuple(range(len(q14.experts(kind)))) for k in q14.TASKS})
@@ -318,3 +336,57 @@ def test_q15_joint_and_coordinated_structure():
     s = svg("q15/joint-coordinated")
     assert fact_count(s, "fact-concat") == 2  # joint: both modalities concatenated
     assert fact_count(s, "fact-vector") == 2  # coordinated: one vector per modality
+
+
+# ---- text on heat-map cells keeps WCAG AA contrast in both palettes --------------------------------
+CSS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "stylesheets" / "extra.css"
+SLATE_BG = "#1e2129"  # Material's slate background (--md-default-bg-color), which dark --fig-bg names
+
+
+def palettes() -> dict[str, dict[str, str]]:
+    """The light and dark --fig-* values of extra.css (the first two blocks that set them)."""
+    blocks = re.findall(r"\{([^{}]*--fig-fg[^{}]*)\}", CSS.read_text(encoding="utf-8"))[:2]
+    out = {}
+    for name, block in zip(("light", "dark"), blocks, strict=True):
+        roles = dict(re.findall(r"--fig-(\w+):\s*(#[0-9a-fA-F]{6})", block))
+        roles.setdefault("bg", SLATE_BG)
+        out[name] = roles
+    return out
+
+
+def contrast(text: str, face: str, alpha: float, bg: str) -> float:
+    def rgb(h):
+        return np.array([int(h[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+
+    def lum(c):
+        c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(c @ [0.2126, 0.7152, 0.0722])
+
+    cell = alpha * rgb(face) + (1 - alpha) * rgb(bg)
+    hi, lo = sorted((lum(rgb(text)), lum(cell)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def worst_heatmap_contrast(opacity: dict[str, float]) -> float:
+    """The lowest contrast of fg text on a heat-map cell at its largest opacity, over roles and palettes."""
+    from dlie.figures.style import ROLE_OF
+
+    return min(
+        contrast(p["fg"], p[ROLE_OF[face]], alpha, p["bg"])
+        for p in palettes().values()
+        for face, alpha in opacity.items()
+    )
+
+
+def test_heatmap_text_keeps_aa_contrast_on_the_darkest_cell():
+    from dlie.figures.diagram import TEXT_OPACITY
+
+    assert worst_heatmap_contrast(TEXT_OPACITY) >= 4.5
+    # the checker catches the old fills (opacity up to 1, where the text switched roles at 0.55)
+    assert worst_heatmap_contrast({face: 0.55 for face in TEXT_OPACITY}) < 4.5
+
+
+@pytest.mark.parametrize("key", ["q13/scaling", "q15/in-batch"])
+def test_heatmap_text_is_in_the_foreground_colour(key):
+    texts = re.findall(r'<g class="fact-(?:w-\w+|p|sign)">.*?</g>', svg(key))
+    assert texts and not any("fig-bg" in g for g in texts)

@@ -52,6 +52,10 @@ def add_language(project, locale: str, entry: str, like: str = "zh") -> None:
         for labels in glossary[group].values():
             labels[locale] = labels[like]
     (docs / "concepts.yml").write_text(yaml.safe_dump(glossary, allow_unicode=True), encoding="utf-8")
+    figures = project / "hooks" / "dlie" / "figures" / "site.py"  # the figures these pages place
+    figures.write_text(
+        figures.read_text(encoding="utf-8") + f"\nLABELS[{locale!r}] = LABELS[{like!r}]\n", encoding="utf-8"
+    )
     for page in list(docs.rglob(f"*.{like}.md")):
         text = page.read_text(encoding="utf-8")
         head, sep, body = text.partition("\n---\n") if text.startswith("---") else ("", "", text)
@@ -62,9 +66,14 @@ def add_language(project, locale: str, entry: str, like: str = "zh") -> None:
 
 
 def with_generated_pages(project) -> None:
-    """The study overview, study path and printable edition pages (marker pages) of the real site."""
+    """The study overview, study path and printable edition pages (marker pages) of the real site,
+    and a calculator page (the real one links to questions the minimal project does not have)."""
     for folder in ("study", "print"):
         shutil.copytree(ROOT / "docs" / folder, project / "docs" / folder)
+    (project / "docs" / "tools").mkdir()
+    for lang in ("zh", "en"):
+        page = project / "docs" / "tools" / f"calculator.{lang}.md"
+        page.write_text("# Calculator\n\n<!-- layer-calculator -->\n", encoding="utf-8")
 
 
 def html(path):

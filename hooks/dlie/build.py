@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -104,6 +105,11 @@ class Build:
 
     def pinyin(self, name: str) -> str:
         return self.memo.get(f"pinyin\t{name}", lambda _: ci.pinyin(name))
+
+    def latin_names(self, lang: str) -> set[str]:
+        """Latin words of the glossary's names in ``lang`` (ReLU, Sigmoid…): a figure may show a
+        concept by its name in the page's language."""
+        return {w.casefold() for c in self.glossary.concepts.values() for w in re.findall(r"[A-Za-z]+", c.names[lang])}
 
     def ui_of(self, page) -> dict:
         return self.ui[self.lang_of(page)]

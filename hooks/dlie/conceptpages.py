@@ -26,7 +26,10 @@ def index_markdown(b, lang: str) -> str:
     L, sep, colon = ui["concepts"], ui["sep"], ui["colon"]
     others = [x for x in b.langs.codes if x != lang]
     groups = ci.group_concepts(g, lang, b.pinyin)
-    lines = [" · ".join(f"[{letter}](#letter-{letter.lower()})" for letter, _ in groups), ""]
+    # indexed for search: each concept's names, aliases and definition; its question lists
+    # (titles indexed on the questions themselves) and the letter bar are not
+    off = markup.search_off
+    lines = [off(" · ".join(f"[{letter}](#letter-{letter.lower()})" for letter, _ in groups), block=True), ""]
     for letter, concepts in groups:
         lines += [f"## {letter} {{#letter-{letter.lower()}}}", ""]
         for c in concepts:
@@ -41,20 +44,20 @@ def index_markdown(b, lang: str) -> str:
             lines += [names + (f" · {L['aliases']}{colon}{sep.join(alias)}" if alias else ""), ""]
             lines += [c.definitions[lang], ""]
             u = use[c.id]
-            lines.append(
+            uses = [
                 f"- **{L['explained_in']}**{colon}"
                 + (sep.join(_qlink(b, s, lang, "../questions/") for s in u["explained"]) or L["none"])
-            )
+            ]
             if u["mentioned"]:
-                lines.append(
+                uses.append(
                     f"- **{L['mentioned_in']}**{colon}"
                     + sep.join(_qlink(b, s, lang, "../questions/") for s in u["mentioned"])
                 )
             if c.related:
-                lines.append(
+                uses.append(
                     f"- **{L['related_concepts']}**{colon}" + sep.join(_clink(b, r, lang, "") for r in c.related)
                 )
-            lines.append("")
+            lines += [off("\n".join(uses), block=True), ""]
     return "\n".join(lines)
 
 
@@ -77,7 +80,9 @@ def question_blocks(b, slug: str, lang: str) -> str:
             lines.append(
                 f"- {_qlink(b, other, lang, '')}" + L["shared_paren"].format(label=L["shared"], names=shared_names)
             )
-    return "\n".join(lines) + "\n"
+    # links to other pages, not this page's content: not indexed (the concepts the page explains
+    # reach the index as its search keys, dlie.search.page_keys)
+    return "\n" + markup.search_off("\n".join(lines), block=True)
 
 
 def page_markdown(b, markdown: str, page) -> str:

@@ -5,6 +5,7 @@ File layout::
 
     levels:   {basic: {zh: 基础, en: Basic}, ...}        # question difficulty labels
     tags:     {cnn: {zh: 卷积网络, en: CNNs}, ...}        # question topic tags
+    parts:    {foundations: {first: 1, zh: …, en: …}, ...} # optional: the question list's parts
     concepts:
       - id: batch-normalization                          # permanent kebab-case id
         zh: {name: 批归一化, aliases: [BN, 批量归一化], definition: 一句话定义。}
@@ -47,11 +48,21 @@ class Concept:
         return out
 
 
+@dataclass(frozen=True)
+class Part:
+    """A part of the question list: questions ``first`` up to the next part's first."""
+
+    id: str
+    first: int
+    labels: dict[str, str]
+
+
 @dataclass
 class Glossary:
     concepts: dict[str, Concept]
     tags: dict[str, dict[str, str]]
     levels: dict[str, dict[str, str]]
+    parts: list[Part] = field(default_factory=list)  # in order; empty: one unnamed part
 
 
 def _labels(raw, what: str, path: str, langs=LANGS) -> dict[str, dict[str, str]]:
@@ -73,7 +84,7 @@ def parse_glossary(data, path: str = "docs/concepts.yml", langs=LANGS) -> Glossa
     """Validate raw YAML data; raises GlossaryError naming the file and the id."""
     if not isinstance(data, dict):
         raise GlossaryError(f"{path}: expected a mapping with 'concepts', 'tags' and 'levels'")
-    unknown = set(data) - {"concepts", "tags", "levels"}
+    unknown = set(data) - {"concepts", "tags", "levels", "parts"}
     if unknown:
         raise GlossaryError(f"{path}: unknown top-level key(s): {', '.join(sorted(unknown))}")
     tags = _labels(data.get("tags"), "tags", path, langs)
@@ -125,7 +136,28 @@ def parse_glossary(data, path: str = "docs/concepts.yml", langs=LANGS) -> Glossa
                     raise GlossaryError(f"{path}: concept '{c.id}' lists unknown {key} id '{other}'")
                 if other == c.id:
                     raise GlossaryError(f"{path}: concept '{c.id}' lists itself in '{key}'")
-    return Glossary(concepts, tags, levels)
+    return Glossary(concepts, tags, levels, _parts(data.get("parts"), path, langs))
+
+
+def _parts(raw, path: str, langs) -> list[Part]:
+    """Parts in order of their first question; the first part starts at question 1."""
+    if raw is None:
+        return []
+    firsts = {}
+    if isinstance(raw, dict):
+        for key, val in raw.items():
+            first = val.get("first") if isinstance(val, dict) else None
+            if not isinstance(first, int) or isinstance(first, bool) or first < 1:
+                raise GlossaryError(f"{path}: part '{key}' needs 'first', the number of its first question")
+            firsts[key] = first
+    labels = _labels({k: {x: y for x, y in v.items() if x != "first"} for k, v in raw.items()}, "parts", path, langs)
+    parts = sorted((Part(k, firsts[k], labels[k]) for k in labels), key=lambda p: p.first)
+    if parts[0].first != 1:
+        raise GlossaryError(f"{path}: the first part must start at question 1, not {parts[0].first}")
+    for a, b in zip(parts, parts[1:], strict=False):
+        if a.first == b.first:
+            raise GlossaryError(f"{path}: parts '{a.id}' and '{b.id}' both start at question {a.first}")
+    return parts
 
 
 def load_glossary(path: str | Path, langs=LANGS) -> Glossary:

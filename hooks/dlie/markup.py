@@ -20,6 +20,9 @@ PRINT_SRC, PRINT_MARKER = "print/index.", "<!-- print-all -->"
 STUDY_SUMMARY_MARKER = "<!-- study-summary -->"
 STUDY_TOOLS_MARKER = "<!-- study-tools -->"
 STUDY_RANDOM_MARKER = "<!-- study-random -->"
+# the layer calculator's page (dlie.calcpages) and the Anki deck's download link (dlie.anki)
+CALCULATOR_SRC, CALCULATOR_MARKER = "tools/calculator.", "<!-- layer-calculator -->"
+ANKI_MARKER = "<!-- anki-deck -->"  # left in the built page; `make anki` puts the link there
 
 
 class MarkupError(ValueError):
@@ -112,12 +115,29 @@ def has_math(content: str) -> bool:
     return MATH_TAG in content
 
 
-# ---- search: heavy fragments kept out of Material's indexer --------------------------------
-SEARCH_SKIP_RE = re.compile(r'<search-skip data-k="(\d+)"></search-skip>')
+# ---- search: what Material's indexer sees ---------------------------------------------------
+# Interface the build generates (badges, study controls, concept and related-question blocks,
+# progress summaries, generated lists) is wrapped in a pair of comments; while Material indexes a
+# page, each such region, each code block and figure drawing is a placeholder holding no text,
+# and each formula one holding its plain-text form (dlie.search.index_view). The placeholders are
+# swapped back when the page is written.
+SEARCH_OFF, SEARCH_ON = "<!-- search-off -->", "<!-- search-on -->"
+SEARCH_OFF_RE = re.compile(r"<!-- search-off -->.*?<!-- search-on -->", re.S)
+SEARCH_SKIP_RE = re.compile(r'<search-skip data-k="(\d+)">[^<]*</search-skip>')
 
 
-def search_skip(k: int) -> str:
-    return f'<search-skip data-k="{k}"></search-skip>'
+def search_off(content: str, block: bool = False) -> str:
+    """``content`` marked as interface: kept out of the search index. In Markdown (``block``)
+    each comment is a block of its own (Python-Markdown moves a comment that shares a line);
+    ``content`` is then one or more blocks too."""
+    if block:
+        return f"\n\n{SEARCH_OFF}\n\n{content.strip()}\n\n{SEARCH_ON}\n\n"
+    return f"{SEARCH_OFF}{content}{SEARCH_ON}"
+
+
+def search_skip(k: int, text: str = "") -> str:
+    """Placeholder ``k`` of a fragment, holding the (plain) text the index gets for it."""
+    return f'<search-skip data-k="{k}">{html.escape(text, quote=False)}</search-skip>'
 
 
 # ---- figures -------------------------------------------------------------------------------
@@ -152,6 +172,9 @@ def _figure_attrs(tag: str) -> dict[str, str]:
     }
 
 
+SCROLL_FROM_PX = 343
+
+
 def figure_html(fig, key: str, alt: str, caption: str) -> str:
     """A rendered figure (``dlie.figures.style.CleanSvg``) as ``<figure>``: the SVG with its alt
     text as the accessible name, in a box that scrolls sideways when the page is narrower than
@@ -166,8 +189,11 @@ def figure_html(fig, key: str, alt: str, caption: str) -> str:
         1,
     )
     ident = "fig-" + key.replace("/", "-")
+    # keyboard-reachable where it scrolls on a common phone (its content column is ~343 px at 375 px);
+    # a figure that fits there gets no tab stop
+    tab = ' tabindex="0"' if min_width > SCROLL_FROM_PX else ""
     return (
-        f'<figure class="fig" id="{ident}"><div class="fig-scroll" tabindex="0">{svg}</div>'
+        f'<figure class="fig" id="{ident}"><div class="fig-scroll"{tab}>{svg}</div>'
         f"<figcaption>{html.escape(caption, quote=False)}</figcaption></figure>"
     )
 
@@ -178,3 +204,57 @@ FIGURE_ELEMENT_RE = re.compile(r'<figure class="fig" id="fig-([^"]+)">.*?</figur
 def find_figures(content: str) -> list[str]:
     """Ids (``q06-stride``) of the rendered figures in page HTML, in order."""
     return FIGURE_ELEMENT_RE.findall(content)
+
+
+# ---- the layer calculator (dlie.calcpages; docs/assets/javascripts/calculator.js) -----------------
+# Its stylesheet and scripts are loaded by the widget itself, so only this page pays for them.
+CALCULATOR_RE = re.compile(
+    r'<div class="calc" data-lang="([^"]*)" data-default="([^"]*)" data-strings="([^"]*)">', re.S
+)
+CALCULATOR_ASSETS = (
+    "assets/stylesheets/calculator.css",
+    "assets/javascripts/layercalc.js",
+    "assets/javascripts/calculator.js",
+)
+
+
+def calculator_widget(lang: str, default_query: str, strings: dict, urls: list[str], nojs: str) -> str:
+    """The calculator's element (filled by calculator.js: its strings and the stack shown when
+    the URL has none ride along as attributes), after its stylesheet and before its scripts;
+    ``urls`` are :data:`CALCULATOR_ASSETS` relative to the page."""
+    css, *scripts = urls
+    tags = "".join(f'<script src="{html.escape(u)}" defer></script>' for u in scripts)
+    return (
+        f'<div class="calc-page"><link rel="stylesheet" href="{html.escape(css)}">'
+        f'<div class="calc" data-lang="{html.escape(lang)}" data-default="{html.escape(default_query)}" '
+        f'data-strings="{json_attr(strings)}"><noscript><p>{html.escape(nojs)}</p></noscript></div>{tags}</div>'
+    )
+
+
+def parse_calculator(content: str) -> dict | None:
+    """{lang, default, strings} of the calculator element in page HTML, or None."""
+    m = CALCULATOR_RE.search(content)
+    if not m:
+        return None
+    return {
+        "lang": html.unescape(m.group(1)),
+        "default": html.unescape(m.group(2)),
+        "strings": json.loads(html.unescape(m.group(3))),
+    }
+
+
+# ---- the Anki deck's download link (dlie.anki, run by `make anki` on the built site) -------------
+ANKI_LINK_RE = re.compile(r'<p class="anki-deck"><a class="md-button" href="([^"]+)" download>([^<]*)</a> ([^<]*)</p>')
+
+
+def anki_link(href: str, label: str, note: str) -> str:
+    return (
+        f'<p class="anki-deck"><a class="md-button" href="{html.escape(href)}" download>{html.escape(label)}</a> '
+        f"{html.escape(note, quote=False)}</p>"
+    )
+
+
+def parse_anki_link(content: str) -> tuple[str, str, str] | None:
+    """(href, label, note) of the deck link in page HTML, or None."""
+    m = ANKI_LINK_RE.search(content)
+    return tuple(html.unescape(x) for x in m.groups()) if m else None

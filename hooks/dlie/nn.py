@@ -94,8 +94,18 @@ def softmax(z, axis: int = -1):
 
 
 # ---- learning-rate schedules (question 18) ---------------------------------------------------
-def step_lr(t, base: float, step: int, gamma: float):
-    return base * gamma ** (np.asarray(t) // step)
+# t counts steps from 0 to total − 1; with ``warmup`` > 0 the first ``warmup`` steps rise linearly
+# to ``base`` (base·(t + 1)/warmup) and the decay starts after them, as in the page's code.
+def warmup_lr(t, base: float, warmup: int):
+    """Linear warmup: base·(t + 1)/warmup, reaching base at step warmup − 1."""
+    return base * (np.asarray(t, dtype=float) + 1) / warmup
+
+
+def step_lr(t, base: float, step: float, gamma: float, warmup: int = 0):
+    """Step decay: base·γ^⌊t/s⌋ (``step`` s may be fractional: T/3 decays at a third of training)."""
+    t = np.asarray(t, dtype=float)
+    decay = base * gamma ** ((t - warmup) // step)
+    return np.where(t < warmup, warmup_lr(t, base, max(warmup, 1)), decay) if warmup else decay
 
 
 def exp_lr(t, base: float, gamma: float):
@@ -108,7 +118,7 @@ def cosine_lr(t, base: float, total: int, floor: float = 0.0):
 
 
 def warmup_cosine_lr(t, base: float, warmup: int, total: int, floor: float = 0.0):
+    """Linear warmup over ``warmup`` steps, then cosine from base to floor over the other steps."""
     t = np.asarray(t, dtype=float)
-    warm = base * (t + 1) / warmup
     decay = cosine_lr(t - warmup, base, total - warmup, floor)
-    return np.where(t < warmup, warm, decay)
+    return np.where(t < warmup, warmup_lr(t, base, warmup), decay)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from html import escape
 
 from dlie import markup
 
@@ -49,10 +50,18 @@ def rebase(html: str, prefix: str, from_url: str, to_url: str) -> str:
     return DETAILS_RE.sub("<details open", HREF_RE.sub(link, html))
 
 
-def assemble(pages: dict[str, tuple[int, str, str, str]], print_url: str) -> str:
-    """The print page's body from ``{url: (seed, title, url, html)}`` of one language."""
-    parts = []
+def assemble(
+    pages: dict[str, tuple[int, str, str, str]], print_url: str, part_titles: list[tuple[int, str]] = ()
+) -> str:
+    """The print page's body from ``{url: (seed, title, url, html)}`` of one language; with
+    ``part_titles`` (``(first question, title)`` of each part, in order) each part opens with its
+    title."""
+    parts, current = [], None
     for seed, title, url, html in sorted(pages.values()):
+        part = max((p for p in part_titles if p[0] <= seed), default=None)
+        if part is not None and part != current:
+            current = part
+            parts.append(f'<h1 class="print-part" id="part-{part[0]}">{escape(part[1])}</h1>')
         prefix = f"q{seed:02d}"
         body = rebase(html, prefix, url, print_url)
         parts.append(f'<section class="print-question" id="{prefix}"><h1>{title}</h1>\n{body}\n</section>')

@@ -32,6 +32,8 @@ STABLE = {
     "www.deeplearningbook.org": "/",
     "mitpress.mit.edu": "/",
     "d2l.ai": "/",
+    "hal.science": "/",  # HAL, the French open archive (persistent records, like arXiv)
+    "inria.hal.science": "/",
 }
 H2_RE = re.compile(r"^## +(.+?)\s*(?:\{[^}]*\})?\s*$", re.M)
 ITEM_RE = re.compile(r"^(?:\d+\.|[-*]) +(.+)$", re.M)

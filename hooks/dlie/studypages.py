@@ -41,7 +41,8 @@ def question_header(b, slug: str, lang: str) -> str:
     )
     labels = {k: tr[k] for k in ("reveal", "hide", "reveal_all", "storage")}
     controls = markup.study_controls(b.profiles[slug].seed, labels, tr["practice"], tr["progress"], states)
-    return f'<div class="study-meta">{badges(b, slug, lang, "../../study/")}</div>\n{controls}\n\n'
+    header = f'<div class="study-meta">{badges(b, slug, lang, "../../study/")}</div>\n{controls}'
+    return f"{markup.SEARCH_OFF}\n{header}\n{markup.SEARCH_ON}\n\n"  # interface, not content: not indexed
 
 
 def answer_ids(b, lang: str) -> list[str]:
@@ -71,10 +72,11 @@ def overview_markdown(b, lang: str) -> str:
         for k, v in g.levels.items()
     )
     head = "".join(f"<th>{tr[k]}</th>" for k in ("q", "question", "difficulty", "tags", "state"))
-    return (
+    return markup.search_off(  # the questions' titles again, with interface: the questions are indexed
         f'<form class="study-filter" hidden><fieldset><legend>{tr["tags"]}</legend>{tag_boxes}</fieldset>'
         f"<fieldset><legend>{tr['difficulty']}</legend>{level_boxes}</fieldset></form>\n\n"
-        f'<div class="study-table"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>\n'
+        f'<div class="study-table"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>',
+        block=True,
     )
 
 
@@ -102,7 +104,7 @@ def path_markdown(b, lang: str) -> str:
                 after = tr["builds_on_paren"].format(label=tr["builds_on"], numbers=numbers)
             lines.append(f"1. [{p.seed}. {p.titles[lang]}](../questions/{slug}.md){after}")
         lines.append("")
-    return "\n".join(lines)
+    return markup.search_off("\n".join(lines), block=True)  # lists of the questions' titles
 
 
 def summary_html(b, lang: str, study_url: str) -> str:
@@ -157,10 +159,14 @@ def fill_markers(b, markdown: str, lang: str, depth: int) -> str:
     """Replace the study markers of a page at ``depth`` folders below the language root."""
     up = "../" * depth
     urls = json.dumps([f"{up}questions/{s}/" for s in sorted(b.profiles)])
+
+    def off(html):  # progress and tools are interface: not indexed
+        return markup.search_off(html, block=True)
+
     return (
-        markdown.replace(markup.STUDY_SUMMARY_MARKER, summary_html(b, lang, f"{up}study/"))
-        .replace(markup.STUDY_TOOLS_MARKER, tools_html(b, lang))
-        .replace(markup.STUDY_RANDOM_MARKER, random_link(b, lang, f"{up}questions/", urls))
+        markdown.replace(markup.STUDY_SUMMARY_MARKER, off(summary_html(b, lang, f"{up}study/")))
+        .replace(markup.STUDY_TOOLS_MARKER, off(tools_html(b, lang)))
+        .replace(markup.STUDY_RANDOM_MARKER, off(random_link(b, lang, f"{up}questions/", urls)))
     )
 
 

@@ -90,7 +90,7 @@ def spec(key: str) -> FigureSpec:
     return REGISTRY[key]
 
 
-def source_signature(key: str) -> str:
+def source_signature(key: str, docs: Path | None = None) -> str:
     """What a figure's SVG depends on besides its language: its module's source, every shared
     module of this package (style, drawing helpers, this renderer), the shared formulas and the
     library versions (the cache key). A figure module that imports another question's module
@@ -104,9 +104,9 @@ def source_signature(key: str) -> str:
         (here.parent / "nn.py").read_text(encoding="utf-8"),
         *(f"{lib} {version(lib)}" for lib in ("matplotlib", "numpy")),
         *(
-            f"{f.relative_to(DOCS)}\n{f.read_text(encoding='utf-8')}"
+            f"{f.relative_to(docs or DOCS)}\n{f.read_text(encoding='utf-8')}"
             for pattern in s.inputs
-            for f in sorted(DOCS.glob(pattern))
+            for f in sorted((docs or DOCS).glob(pattern))
         ),
     ]
     return hashlib.sha1("\n\x00".join(parts).encode()).hexdigest()
@@ -115,10 +115,12 @@ def source_signature(key: str) -> str:
 class Labels:
     """A figure's labels in one language; a missing label names the figure and language."""
 
-    def __init__(self, table: dict, lang: str, key: str):
+    def __init__(self, table: dict, lang: str, key: str, docs: Path | None = None, langs: tuple[str, ...] = ()):
         if lang not in table:
             raise FigureError(f"figure {key}: its module's LABELS has no '{lang}' table")
         self.table, self.lang, self.key = table[lang], lang, key
+        self.docs = docs or DOCS  # the content a figure drawn from content reads (its ``inputs``)
+        self.langs = langs or (lang,)  # every language of the site
 
     def __getitem__(self, name: str) -> str:
         try:
@@ -127,7 +129,7 @@ class Labels:
             raise FigureError(f"figure {self.key}: no '{self.lang}' label {name!r}") from None
 
 
-def render(key: str, lang: str) -> style.CleanSvg:
+def render(key: str, lang: str, docs: Path | None = None, langs: tuple[str, ...] = ()) -> style.CleanSvg:
     """The figure ``key`` drawn with its ``lang`` labels, as inline SVG. Raises FigureError."""
     import matplotlib
 
@@ -136,7 +138,7 @@ def render(key: str, lang: str) -> style.CleanSvg:
 
     s = spec(key)
     module = importlib.import_module(s.module)
-    labels = Labels(getattr(module, "LABELS", {}), lang, key)
+    labels = Labels(getattr(module, "LABELS", {}), lang, key, docs, langs or ("zh", "en"))
     buf = io.StringIO()
     try:
         with style.rc_context(), warnings.catch_warnings():

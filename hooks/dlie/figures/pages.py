@@ -25,19 +25,22 @@ class FigureStats:
     placed: dict = field(default_factory=dict)  # (page stem, lang) -> [figure keys]
 
 
-def cached_render(memo, key: str, lang: str, stats: FigureStats) -> CleanSvg:
+def cached_render(memo, key: str, lang: str, stats: FigureStats, docs=None, langs: tuple[str, ...] = ()) -> CleanSvg:
     def compute(_):
         t0 = time.perf_counter()
-        fig = render(key, lang)
+        fig = render(key, lang, docs, langs)
         stats.rendered += 1
         stats.seconds += time.perf_counter() - t0
         return json.dumps([fig.svg, fig.width, fig.height, fig.min_font])
 
-    svg, width, height, min_font = json.loads(memo.get(f"{key}\t{lang}\t{source_signature(key)}", compute))
+    entry = f"{key}\t{lang}\t{','.join(langs)}\t{source_signature(key, docs)}"
+    svg, width, height, min_font = json.loads(memo.get(entry, compute))
     return CleanSvg(svg, width, height, min_font)
 
 
-def place_figures(html: str, src_uri: str, lang: str, memo, stats: FigureStats, keep: set[str] = frozenset()) -> str:
+def place_figures(
+    html: str, src_uri: str, lang: str, memo, stats: FigureStats, keep: set[str] = frozenset(), docs=None, langs=()
+) -> str:
     """``html`` with its figure lines replaced by figures; raises FigureError naming the page
     and the figure (unknown figure, a source that raises, no alt text or caption, a figure that
     is not alone in its paragraph, text in the wrong language)."""
@@ -57,7 +60,7 @@ def place_figures(html: str, src_uri: str, lang: str, memo, stats: FigureStats, 
         if not attrs["alt"].strip() or not attrs["caption"].strip():
             raise FigureError(f'{where}: needs alt text and a caption: ![alt text](figure:{key} "Caption")')
         try:
-            fig = cached_render(memo, key, lang, stats)
+            fig = cached_render(memo, key, lang, stats, docs, tuple(langs))
             wrong = untranslated(svg_texts(fig.svg), lang, keep | keep_words(key))
         except FigureError as e:
             raise FigureError(f"{src_uri}: {e}") from None

@@ -140,7 +140,7 @@ def neuron(fig, t):
             va="bottom",
             color=C.accent,
         )
-    ax.text(1.4, 4.6, t["inputs"], ha="center", va="bottom", color=C.muted)
+    ax.text(1.4, 4.45, t["inputs"], ha="center", va="bottom", color=C.muted)
     ax.add_patch(Circle((sx, sy), 0.6, facecolor=C.fill, edgecolor=C.accent, lw=1.5))
     ax.text(sx, sy, "Σ", ha="center", va="center", fontsize=16)
     ax.annotate("", xy=(sx, sy - 0.62), xytext=(sx, 0.75), arrowprops={"arrowstyle": "->", "color": C.muted, "lw": 1.4})

@@ -41,7 +41,7 @@ LABELS = {
         "relu": "ReLU",
         "sigmoid": "sigmoid",
         "tanh": "tanh",
-        "quarter": "σ′ peaks at 1/4",
+        "quarter": "σ′ peaks\nat 1/4",  # two lines: one would cross the tanh′ curve
         "healthy": "healthy unit (b = 0)",
         "dead": "dead unit (b = {b})",
         "active": "z > 0: f′ = 1",
@@ -79,7 +79,7 @@ def activations(fig, t):
     right.plot(Z, nn.tanh_grad(Z), color=C.accent3)
     peak = float(nn.sigmoid_grad(0.0))
     right.axhline(peak, color=C.accent2, lw=1, ls=(0, (3, 3)))
-    right.text(4, peak + 0.04, t["quarter"], ha="right", va="bottom", color=C.accent2, fontsize=12)
+    right.text(4, peak + 0.04, t["quarter"], ha="right", va="bottom", ma="right", color=C.accent2, fontsize=12)
     for ax, key, lim in ((left, "f", (-1.2, 4.1)), (right, "df", (-0.1, 1.2))):
         ax.set_title(t[key], pad=6)
         ax.set_xlim(-4, 4)
@@ -115,7 +115,7 @@ def dead_unit(fig, t):
     healthy, dead = x @ w, x @ w + b
     lo, hi = -14, 5
     bins = np.arange(lo, hi + 0.25, 0.5)
-    ax = fig.add_axes((0.1, 0.2, 0.86, 0.6))
+    ax = fig.add_axes((0.12, 0.2, 0.84, 0.6))
     ax.axvspan(0, hi, color=C.fill3, lw=0)
     ax.axvspan(lo, 0, color=C.fill4, lw=0)
     for z, colour, label in ((healthy, C.accent, t["healthy"]), (dead, C.accent2, t["dead"].format(b=num(b)))):

@@ -51,6 +51,8 @@ LABELS = {
 }
 
 WEIGHT_COLOURS = (C.accent, C.accent2, C.accent3, C.accent4)
+# the kernel weights w₀…w₃ sit on these fills: at 0.4 the fg text keeps ≥ 4.5:1 in both palettes
+WEIGHT_ALPHA = 0.4
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -122,7 +124,7 @@ def weight_matrix(fig, t):
     kc, kx, ktop = 0.42, 0.45, 2.25
     for u in range(K2 * K2):
         a, b = divmod(u, K2)
-        cells.fill_cells(ax, [(kx + b * kc, ktop - (a + 1) * kc, kc, kc)], WEIGHT_COLOURS[u], alpha=0.8)
+        cells.fill_cells(ax, [(kx + b * kc, ktop - (a + 1) * kc, kc, kc)], WEIGHT_COLOURS[u], alpha=WEIGHT_ALPHA)
         ax.text(kx + (b + 0.5) * kc, ktop - (a + 0.5) * kc, f"w{u}".translate(SUBSCRIPT), ha="center", va="center")
     cells.lines(ax, K2, K2, kx, ktop, kc)
     ax.text(kx + kc, ktop - K2 * kc - 0.25, t["kernel"].format(k=K2), ha="center", va="center")
@@ -130,7 +132,7 @@ def weight_matrix(fig, t):
     cell, x0, top = 0.24, 2.0, 2.85
     for u in range(K2 * K2):
         boxes = [(x0 + j * cell, top - (i + 1) * cell, cell, cell) for i, j in np.argwhere(m == u + 1)]
-        cells.fill_cells(ax, boxes, WEIGHT_COLOURS[u], alpha=0.8, gid="fact-nonzero")
+        cells.fill_cells(ax, boxes, WEIGHT_COLOURS[u], alpha=WEIGHT_ALPHA, gid="fact-nonzero")
     cells.lines(ax, rows, cols, x0, top, cell)
     cells.arrow(ax, (kx + K2 * kc + 0.15, ktop - kc), (x0 - 0.15, ktop - kc))
     mid = x0 + cols * cell / 2

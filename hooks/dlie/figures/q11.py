@@ -124,7 +124,7 @@ def matmul(ax, x0, top, parts, cell, gid_prefix):
     return x
 
 
-@figure("q11/concat-linear", size=(6.4, 3.9))
+@figure("q11/concat-linear", size=(6.4, 4.0))
 def concat_linear(fig, t):
     """W[x, F(x)] = W_a x + W_b F(x): a linear layer after the concatenation, drawn in Falk's
     scheme (vector over the columns it multiplies), equals one weight block per path and a sum.

@@ -91,7 +91,8 @@ def gate_inputs(kind: str) -> dict[str, tuple[int, ...]]:
 def sharing(fig, t):
     """Shared-bottom, MMoE and one CGC layer of PLE, data flowing upwards: in MMoE every task's
     gate mixes all (shared) experts; in PLE each gate mixes only its task's own expert and the
-    shared one. Edges carry gids fact-edge-<kind>-<task>-<expert>."""
+    shared one; each gate also takes x (a thin edge, gid fact-gate-input-<kind>-<task>). Expert
+    edges carry gids fact-edge-<kind>-<task>-<expert>."""
     ax = canvas(fig)
     width = fig.get_size_inches()[0] * 72
     panel = width / 3
@@ -119,6 +120,16 @@ def sharing(fig, t):
                 continue
             box(ax, tx, y_gate, 54, 22, t["gate"].format(k=task), face=C.bg, edge=colour, size=12)
             arrow(ax, (tx, y_gate + 11), (tx, y_tower - 13), color=colour)
+            # the gate also reads x: a thin edge around the outside of the expert row
+            side = -1 if k == 0 else 1
+            outer = cx + side * (max(abs(x - cx) for x in xs) + w / 2 + 7)
+            polyline(
+                ax,
+                [(cx + side * 8, y_in - 18), (outer, y_in - 18), (outer, y_gate), (tx + side * 27, y_gate)],
+                color=C.muted,
+                lw=0.9,
+                gid=f"fact-gate-input-{kind}-{task}",
+            )
             for e in gate_inputs(kind)[task]:
                 shift = (k - 0.5) * 8  # the two tasks' edges leave an expert side by side
                 arrow(
@@ -169,7 +180,7 @@ def esmm(fig, t):
     arrow(ax, (x_cvr - 10, 170), (x_mid + 9, 198))
     arrow(ax, (x_mid, 216), (x_mid, 234))
     ax.text(x_mid, 246, f"pCTCVR = {p_ctcvr:.2f}", ha="center", va="center", fontweight="bold", gid="fact-pctcvr")
-    ax.text(x_ctr - 62, 158, t["loss-ctr"], ha="right", va="center", fontsize=12, color=C.accent4)
+    ax.text(x_ctr - 56, 158, t["loss-ctr"], ha="right", va="center", fontsize=12, color=C.accent4)
     ax.text(x_mid + 72, 246, t["loss-ctcvr"], ha="left", va="center", fontsize=12, color=C.accent4)
     ax.text(x_cvr + 8, 138, t["no-label"], ha="left", va="center", fontsize=12, color=C.muted)
     # the CTCVR loss reaches the CVR tower through the product: gradient from every impression

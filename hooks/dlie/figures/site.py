@@ -152,6 +152,8 @@ def edge_routes(path: studyplan.StudyPath, x_of, y_of) -> dict[tuple[str, str], 
 def draw_arrows(ax, routes, *, colour=C.muted, lw=1.2, gid=None, head_gid=None):
     """Every route as one stroked path (gid ``gid``) and all the heads as one filled path
     (``head_gid``)."""
+    if not routes:
+        return  # a path where no question builds on another (a site with one question)
     verts, codes, hv, hc = [], [], [], []
     for route in routes:
         *body, last = route
@@ -178,9 +180,9 @@ def study_path(fig, t):
     prerequisite to the question that builds on it. Node labels carry gid ``fact-node``, the
     arrows' lines (one path, one sub-path per arrow) ``fact-edges``."""
     lang = t.lang
-    plan = studyplan.plan_from_docs(DOCS)
+    plan = studyplan.plan_from_docs(t.docs, t.langs)
     g = plan.plan.glossary
-    ui = yaml.safe_load((DOCS / languages.UI_DIR / f"{lang}.yml").read_text(encoding="utf-8"))
+    ui = yaml.safe_load((t.docs / languages.UI_DIR / f"{lang}.yml").read_text(encoding="utf-8"))
     seed = {s: p.seed for s, p in plan.plan.profiles.items()}
     pos = {s: i for i, s in enumerate(plan.order)}
     for q, deps in plan.prereqs.items():
@@ -190,15 +192,18 @@ def study_path(fig, t):
                     f"figure site/study-path: question {seed[q]} builds on {seed[p]}, which comes later on the path"
                 )
 
-    w, h = (float(v) * 72 for v in fig.get_size_inches())
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, w)
-    ax.set_ylim(0, h)
-    ax.axis("off")
     heads = [ui["study"]["session"].format(n=k + 1) for k in range(len(plan.sessions))]
     names = [[g.concepts[cid].names[lang] for cid in topics] for topics in plan.topics]
     left = 20 + max([text_width(x, 13.5) for x in heads] + [text_width(x, 12) for ns in names for x in ns])
     n_sessions, width = len(plan.sessions), max(len(s) for s in plan.sessions)
+    # the registered size is the smallest; more sessions or longer ones make the figure grow
+    w, h = (float(v) * 72 for v in fig.get_size_inches())
+    w, h = max(w, left + 8 + width * MIN_PITCH), max(h, LEGEND + 4 + n_sessions * MIN_BAND)
+    fig.set_size_inches(w / 72, h / 72)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, w)
+    ax.set_ylim(0, h)
+    ax.axis("off")
     band = (h - LEGEND - 4) / n_sessions
     pitch = (w - left - 8) / width
     if band < MIN_BAND or pitch < MIN_PITCH or len(g.levels) > len(LEVEL_STYLE):
