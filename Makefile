@@ -3,7 +3,8 @@
 #   make test        the whole test suite (strict build, links, math, code, browser tests)
 #   make check-fast  strict build + the fast tests (no browser), under a minute
 #   make build       strict build into site/
-#   make bench       build and page-weight figures (prints a table, writes bench/results/)
+#   make bench       build, page-weight and Lighthouse figures (prints a table, writes bench/results/);
+#                    make bench BENCH_ARGS=--quick for question 6 alone
 #   make pdf anki    build once, then the printable edition as PDF and the Anki decks into site/
 
 SHELL := /bin/bash
@@ -68,7 +69,7 @@ anki: build
 	$(PY) -m dlie.anki site
 
 bench: setup browser
-	$(PY) bench/bench.py
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
 # make new-question NUM=31 SLUG=my-topic TITLE_ZH="中文标题" TITLE_EN="English title" (asks for what is missing)
 new-question: setup

@@ -1,8 +1,22 @@
 """Benchmark: build time, hook cost, first-load page weight, search index sizes and search
 quality (the quality set and the glossary's names in the browser). Prints a table, writes
-bench/results/bench.json. Figures only; nothing here passes or fails.
+bench/results/bench.json, with Lighthouse scores. Figures only; nothing here passes or fails.
 
-  python bench/bench.py [--runs N] [--lighthouse-runs N] [--no-browser] [--no-lighthouse]
+  python bench/bench.py [--quick | --all] [--runs N] [--lighthouse-runs N] [--no-browser] [--no-lighthouse]
+
+Pages measured (issue #19): the home page and a sample of ten question pages, in both languages,
+plus the reference pages (below). The sample holds the five pages with the largest documents
+and most formulas (questions 4, 6, 16, 24, 30) and five more of every size (5, 9, 13, 17, 25).
+``--all`` measures every question page in both languages; ``--quick`` the home page, question 6
+in both languages and its reference page, with one build run.
+
+Reference pages: the same Markdown (questions 4 and 6, both languages) built with a plain
+Material configuration: the theme's defaults (with system fonts, as here), the same Markdown
+extensions, none of this site's hooks, overrides, CSS or JavaScript. Formulas stay TeX text (no
+renderer) and the figure lines are dropped, so a reference page is the floor that this site's
+choices (formulas, figures, study controls, theme fixes) are measured against.
+
+``bench/trace.py`` attributes a page's main-thread time (style, layout, script by file, ...).
 """
 
 from __future__ import annotations
@@ -25,7 +39,85 @@ ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS = ROOT / "bench" / "results"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-PAGES = ["", "questions/05-relu/", "questions/06-stride-padding/", "questions/17-batch-normalization/"]
+SAMPLE = [
+    "04-conv-pool-step-by-step",
+    "05-relu",
+    "06-stride-padding",
+    "09-convolution-feature-extraction",
+    "13-attention",
+    "16-residual-gradient-flow",
+    "17-batch-normalization",
+    "24-convolution-kernel",
+    "25-backpropagation",
+    "30-weight-initialization",
+]
+REFERENCE = ["04-conv-pool-step-by-step", "06-stride-padding"]
+QUICK = ["06-stride-padding"]
+LANGS = ("", "en/")  # the site's URL prefix of each language
+
+
+def site_pages(questions: list[str]) -> list[str]:
+    """The home page and these question pages, in every language (site paths)."""
+    return [lang + p for lang in LANGS for p in ["", *(f"questions/{q}/" for q in questions)]]
+
+
+def all_questions() -> list[str]:
+    return sorted(p.name.split(".")[0] for p in (ROOT / "docs" / "questions").glob("[0-9][0-9]-*.zh.md"))
+
+
+FIGURE_LINE_RE = re.compile(r"^!\[[^\]]*\]\(figure:[^)]*\)\s*$", re.M)
+
+
+def reference_config(docs: Path, site: Path) -> str:
+    """A plain Material configuration: theme defaults, this site's Markdown extensions."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):  # mkdocs.yml's !ENV and !!python tags: read as plain values
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    ours = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    extensions = []
+    for ext in ours["markdown_extensions"]:
+        if isinstance(ext, dict) and "toc" in ext:
+            ext = {"toc": {"permalink": True}}  # the slugify function is a Python object
+        extensions.append(ext)
+    config = {
+        "site_name": "reference",
+        "docs_dir": str(docs),
+        "site_dir": str(site),
+        # no web fonts: this site loads none (a third-party request) and neither does the floor
+        "theme": {"name": "material", "language": "zh", "font": False},
+        "markdown_extensions": extensions,
+    }
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
+def build_reference(questions: list[str], tmp: Path) -> tuple[Path, list[str]]:
+    """The reference site (module docstring): each question's Markdown in each language, figure
+    lines dropped; (site folder, site paths of its pages)."""
+    docs, site = tmp / "ref-docs", tmp / "ref-site"
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "index.md").write_text("# reference\n", encoding="utf-8")
+    paths = []
+    for lang in ("zh", "en"):
+        for q in questions:
+            text = (ROOT / "docs" / "questions" / f"{q}.{lang}.md").read_text(encoding="utf-8")
+            (docs / lang).mkdir(exist_ok=True)
+            (docs / lang / f"{q}.md").write_text(FIGURE_LINE_RE.sub("", text), encoding="utf-8")
+            paths.append(f"{lang}/{q}/")
+    config = tmp / "reference.yml"
+    config.write_text(reference_config(docs, site), encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+        cwd=ROOT,  # pymdownx.snippets resolves its base_path (docs) from here
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    if r.returncode:
+        raise SystemExit(f"reference build failed:\n{r.stdout}\n{r.stderr}")
+    return site, paths
 
 
 def timed_build(config: Path, site: Path, env: dict | None = None) -> float:
@@ -115,44 +207,53 @@ def site_weights(site: Path) -> dict:
     return out
 
 
-def measure_pages(site: Path) -> list[dict]:
+def measure_pages(sites: dict[str, Path], targets: list[tuple[str, str]]) -> list[dict]:
+    """First load of each (site, path) target: requests, bytes, third-party requests."""
+    from contextlib import ExitStack
+
     from playwright.sync_api import sync_playwright
 
     from dlie.siteserver import SiteServer
 
     out = []
-    with SiteServer(site) as url, sync_playwright() as p:
+    with ExitStack() as stack, sync_playwright() as p:
+        urls = {name: stack.enter_context(SiteServer(folder)) for name, folder in sites.items()}
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        for lang in ("", "en/"):
-            for path in PAGES:
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                reqs = []
-                page.on("requestfinished", lambda r, reqs=reqs: reqs.append(r))
-                page.goto(url + lang + path, wait_until="networkidle")
-                page.wait_for_load_state("load")
-                # fonts found late by a busy main thread still count (as in the budget test)
-                page.evaluate("document.fonts.ready.then(() => true)")
-                total, third = 0, 0
-                for r in reqs:
-                    s = r.sizes()
-                    total += s["responseBodySize"] + s["responseHeadersSize"]
-                    if not r.url.startswith(url):
-                        third += 1
-                html = next((r for r in reqs if r.url == url + lang + path), None)
-                out.append(
-                    {
-                        "page": "/" + lang + path,
-                        "requests": len(reqs),
-                        "third_party_requests": third,
-                        "transferred_kb": round(total / 1024, 1),
-                        "html_kb": round(html.sizes()["responseBodySize"] / 1024, 1) if html else None,
-                        "html_raw_kb": round((site / lang / path / "index.html").stat().st_size / 1024, 1),
-                    }
-                )
-                ctx.close()
+        for name, path in targets:
+            url = urls[name]
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            reqs = []
+            page.on("requestfinished", lambda r, reqs=reqs: reqs.append(r))
+            page.goto(url + path, wait_until="networkidle")
+            page.wait_for_load_state("load")
+            # fonts found late by a busy main thread still count (as in the budget test)
+            page.evaluate("document.fonts.ready.then(() => true)")
+            total, third = 0, 0
+            for r in reqs:
+                s = r.sizes()
+                total += s["responseBodySize"] + s["responseHeadersSize"]
+                if not r.url.startswith(url):
+                    third += 1
+            html = next((r for r in reqs if r.url == url + path), None)
+            out.append(
+                {
+                    "page": label(name, path),
+                    "requests": len(reqs),
+                    "third_party_requests": third,
+                    "transferred_kb": round(total / 1024, 1),
+                    "html_kb": round(html.sizes()["responseBodySize"] / 1024, 1) if html else None,
+                    "html_raw_kb": round((sites[name] / path / "index.html").stat().st_size / 1024, 1),
+                    "elements": page.evaluate("document.getElementsByTagName('*').length"),
+                }
+            )
+            ctx.close()
         browser.close()
     return out
+
+
+def label(site: str, path: str) -> str:
+    return ("/" if site == "site" else f"{site}: /") + path
 
 
 def measure_search(site: Path) -> dict:
@@ -212,8 +313,16 @@ def lighthouse_run(url: str, preset: str, report: Path) -> dict:
     ]
     if preset == "desktop":
         cmd.append("--preset=desktop")
-    subprocess.run(cmd, env={**ENV, "CHROME_PATH": chromium_path()}, check=True, capture_output=True)
-    d = json.loads(report.read_text(encoding="utf-8"))
+    for attempt in range(3):  # on a busy machine a run sometimes fails (no paint seen in time)
+        report.unlink(missing_ok=True)
+        r = subprocess.run(cmd, env={**ENV, "CHROME_PATH": chromium_path()}, capture_output=True)
+        d = json.loads(report.read_text(encoding="utf-8")) if r.returncode == 0 and report.exists() else {}
+        if d and all(v["score"] is not None for v in d["categories"].values()):
+            break
+        error = (d.get("runtimeError") or {}).get("message") or r.stderr.decode(errors="replace")[-300:]
+        print(f"  lighthouse {preset} {url}: attempt {attempt + 1} failed: {error}", file=sys.stderr)
+    else:
+        return {"error": error}
     audits = d["audits"]
     return {
         **{k: round(100 * v["score"]) for k, v in d["categories"].items()},
@@ -223,25 +332,39 @@ def lighthouse_run(url: str, preset: str, report: Path) -> dict:
     }
 
 
-def lighthouse(site: Path, runs: int) -> list[dict]:
+def lighthouse(
+    sites: dict[str, Path], targets: list[tuple[str, str]], runs: int, presets=("mobile", "desktop")
+) -> list[dict]:
     """Lighthouse 12.2.3 scores and LCP/TBT/CLS, mobile and desktop presets: the median of
     ``runs`` runs per page and preset (interleaved, so a busy moment does not hit one page's
     runs only), with each run's performance score kept, as a single run varies by several points."""
+    from contextlib import ExitStack
+
     from dlie.siteserver import SiteServer
 
     if not LIGHTHOUSE.exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT / "bench", check=True)
     results: dict[tuple[str, str], list[dict]] = {}
-    with SiteServer(site) as url, tempfile.TemporaryDirectory() as t:
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as t:
+        urls = {name: stack.enter_context(SiteServer(folder)) for name, folder in sites.items()}
         for _ in range(runs):
-            for path in PAGES:
-                for preset in ("mobile", "desktop"):
-                    run = lighthouse_run(url + path, preset, Path(t) / "lh.json")
-                    results.setdefault((path, preset), []).append(run)
+            for name, path in targets:
+                for preset in presets:
+                    run = lighthouse_run(urls[name] + path, preset, Path(t) / "lh.json")
+                    results.setdefault((label(name, path), preset), []).append(run)
+                    RESULTS.mkdir(parents=True, exist_ok=True)  # so far, in case the run stops
+                    partial = json.dumps(medians(results), indent=1)
+                    (RESULTS / "lighthouse-partial.json").write_text(partial, encoding="utf-8")
+    return medians(results)
+
+
+def medians(results: dict[tuple[str, str], list[dict]]) -> list[dict]:
+    """Per page and preset, the median of each figure over the runs that did not fail."""
     out = []
-    for (path, preset), rs in results.items():
-        row = {"page": "/" + path, "preset": preset}
-        for k in rs[0]:
+    for (page, preset), all_runs in results.items():
+        rs = [r for r in all_runs if "error" not in r]
+        row = {"page": page, "preset": preset, "failed_runs": len(all_runs) - len(rs)}
+        for k in rs[0] if rs else ():
             med = statistics.median(r[k] for r in rs)
             row[k] = round(med, 4) if k == "cls" else round(med)
         row["performance_runs"] = [r["performance"] for r in rs]
@@ -249,26 +372,88 @@ def lighthouse(site: Path, runs: int) -> list[dict]:
     return out
 
 
+def targets_summary(lh: list[dict]) -> dict:
+    """Issue #19's targets over the question pages measured (medians): the worst of each."""
+    rows = [r for r in lh if r["page"].startswith("/questions/") or r["page"].startswith("/en/questions/")]
+    rows = [r for r in rows if "lcp_ms" in r]
+    mobile = [r for r in rows if r["preset"] == "mobile"]
+    desktop = [r for r in rows if r["preset"] == "desktop"]
+    if not mobile:
+        return {}
+    worst = {
+        "question_pages": len(mobile),
+        "mobile_performance_min": min(r["performance"] for r in mobile),
+        "mobile_tbt_ms_max": max(r["tbt_ms"] for r in mobile),
+        "mobile_lcp_ms_max": max(r["lcp_ms"] for r in mobile),
+        "desktop_performance_min": min((r["performance"] for r in desktop), default=None),
+        "cls_max": max(r["cls"] for r in rows),
+        "other_categories_min": min(min(r["accessibility"], r["best-practices"], r["seo"]) for r in rows),
+    }
+    worst["met"] = {
+        "mobile performance >= 90": worst["mobile_performance_min"] >= 90,
+        "mobile TBT <= 200 ms": worst["mobile_tbt_ms_max"] <= 200,
+        "mobile LCP <= 2500 ms": worst["mobile_lcp_ms_max"] <= 2500,
+        "desktop performance >= 98": (worst["desktop_performance_min"] or 0) >= 98,
+        "CLS < 0.02": worst["cls_max"] < 0.02,
+        "accessibility, best practices, SEO 100": worst["other_categories_min"] == 100,
+    }
+    return worst
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=3)
+    sample = ap.add_mutually_exclusive_group()
+    sample.add_argument("--quick", action="store_true", help="home, question 6 and its reference page; one build run")
+    sample.add_argument("--all", action="store_true", help="every question page, both languages")
+    ap.add_argument("--runs", type=int, default=None, help="build runs (default 3, 1 with --quick)")
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--no-lighthouse", action="store_true")
     ap.add_argument("--lighthouse-runs", type=int, default=3)
+    ap.add_argument("--questions", help="comma-separated question slugs instead of the sample")
+    ap.add_argument("--mobile-only", action="store_true")
+    ap.add_argument(
+        "--baseline-site",
+        type=Path,
+        help="a site built before a change: its same pages are measured too, interleaved (labelled baseline)",
+    )
     args = ap.parse_args()
+    runs = args.runs or (1 if args.quick else 3)
+    questions = QUICK if args.quick else all_questions() if args.all else SAMPLE
+    if args.questions:
+        questions = args.questions.split(",")
+    reference = QUICK if args.quick else REFERENCE
     with tempfile.TemporaryDirectory() as t:
-        builds, site = measure_builds(args.runs, Path(t))
+        builds, site = measure_builds(runs, Path(t))
         print("\nBuild (both languages)")
         for k, v in builds.items():
             print(f"  {k:32s} {v}")
-        pages = [] if args.no_browser else measure_pages(site)
-        searching = {} if args.no_browser else measure_search(site)
-        lh = [] if args.no_browser or args.no_lighthouse else lighthouse(site, args.lighthouse_runs)
+        ref_site, ref_paths = build_reference(reference, Path(t))
+        if args.quick:
+            ref_paths = ref_paths[:1]
+        sites = {"site": site, "reference": ref_site}
+        targets = [("site", p) for p in site_pages(questions)] + [("reference", p) for p in ref_paths]
+        if args.baseline_site:
+            sites["baseline"] = args.baseline_site
+            paired = [t for p in site_pages(questions) for t in (("baseline", p), ("site", p))]
+            targets = paired + [("reference", p) for p in ref_paths]
+        presets = ("mobile",) if args.mobile_only else ("mobile", "desktop")
+        pages = [] if args.no_browser else measure_pages(sites, targets)
+        lh = [] if args.no_browser or args.no_lighthouse else lighthouse(sites, targets, args.lighthouse_runs, presets)
+        searching = {} if args.no_browser or args.quick else measure_search(site)
     if pages:
         print("\nFirst load (gzip as served, headless Chromium)")
-        cols = ("requests", "KB transferred", "HTML KB gz", "HTML KB", "3rd-party")
-        print(f"  {'page':44s} " + " ".join(f"{c:>14s}" for c in cols))
+        cols = ("requests", "KB transferred", "HTML KB gz", "HTML KB", "elements", "3rd-party")
+        print(f"  {'page':48s} " + " ".join(f"{c:>14s}" for c in cols))
         for p in pages:
+            vals = (
+                p["requests"],
+                p["transferred_kb"],
+                p["html_kb"] or 0,
+                p["html_raw_kb"],
+                p["elements"],
+                p["third_party_requests"],
+            )
+            print(f"  {p['page']:48s} " + " ".join(f"{v:>14}" for v in vals))
             vals = (p["requests"], p["transferred_kb"], p["html_kb"] or 0, p["html_raw_kb"], p["third_party_requests"])
             print(f"  {p['page']:44s} " + " ".join(f"{v:>14}" for v in vals))
     if searching:
@@ -278,16 +463,26 @@ def main() -> None:
                 print(f"  {k:32s} {v}")
         for miss in searching["quality_set_misses"]:
             print(f"    missed: {miss}")
+    summary = targets_summary(lh)
     if lh:
-        runs = len(lh[0]["performance_runs"])
-        print(f"\nLighthouse 12.2.3 (simulated throttling), median of {runs} run(s); performance of each run")
+        runs_n = len(lh[0]["performance_runs"])
+        print(f"\nLighthouse 12.2.3 (simulated throttling), median of {runs_n} run(s); performance of each run")
         keys = ("performance", "accessibility", "best-practices", "seo", "lcp_ms", "tbt_ms", "cls")
-        print(f"  {'page':40s} {'preset':8s} " + " ".join(f"{k:>14s}" for k in keys) + "  runs")
+        print(f"  {'page':48s} {'preset':8s} " + " ".join(f"{k:>14s}" for k in keys) + "  runs")
         for r in lh:
             runs_text = "/".join(str(x) for x in r["performance_runs"])
-            print(f"  {r['page']:40s} {r['preset']:8s} " + " ".join(f"{r[k]:>14}" for k in keys) + f"  {runs_text}")
+            if r["failed_runs"]:
+                runs_text += f" ({r['failed_runs']} run(s) failed)"
+            vals = " ".join(f"{r.get(k, '-'):>14}" for k in keys)
+            print(f"  {r['page']:48s} {r['preset']:8s} {vals}  {runs_text}")
+        print(f"\nTargets (issue #19), worst of {summary.get('question_pages', 0)} question page(s):")
+        for k, v in summary.items():
+            if k != "met":
+                print(f"  {k:32s} {v}")
+        for k, ok in summary.get("met", {}).items():
+            print(f"  {'met' if ok else 'NOT met':8s} {k}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    data = {"build": builds, "pages": pages, "search": searching, "lighthouse": lh}
+    data = {"build": builds, "pages": pages, "search": searching, "lighthouse": lh, "targets": summary}
     (RESULTS / "bench.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
     print(f"\nwritten: {(RESULTS / 'bench.json').relative_to(ROOT)}")
 

@@ -305,7 +305,9 @@ PAGE_FACTS = """() => {
       lang: document.documentElement.lang,
       maths: maths.map(k => [k.classList.contains('math-display'), getComputedStyle(k).display,
                             getComputedStyle(k).cssFloat]),
-      colours: maths.filter(k => [k.querySelector('.katex'), ...k.querySelectorAll('.katex-html *')]
+      // KaTeX's drawing, or the MathML of a formula shipped as MathML alone
+      colours: maths.filter(k => [k.querySelector('.katex, :scope > math'),
+                                  ...k.querySelectorAll('.katex-html *, :scope > math *')]
                   .some(e => getComputedStyle(e).color !== parentColor(k))).length,
       switcher: Object.fromEntries([...document.querySelectorAll('.md-select__link[hreflang]')]
                   .map(a => [a.hreflang, a.href])),
@@ -573,6 +575,88 @@ def test_formulas_are_in_the_accessibility_tree_without_scrolling(served, browse
     assert page.evaluate("scrollY") == 0
     page.close()
     assert formulas > 150 and len(maths) == formulas
+
+
+# Each character drawn by a formula: [char, left and top relative to the line's paragraph, width].
+DRAWN_CHARS = """(body) => {
+    const art = document.querySelector('article');
+    art.innerHTML = body;
+    const chars = (root, skip) => {
+      const out = [], range = document.createRange(), p = root.closest('p').getBoundingClientRect();
+      const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n; (n = walk.nextNode());) {
+        if (n.parentElement.closest(skip)) continue;
+        for (let i = 0; i < n.length; i++) {
+          if (n.data[i] === '\\u200b') continue;
+          range.setStart(n, i); range.setEnd(n, i + 1);
+          const b = range.getBoundingClientRect();
+          out.push([n.data[i], b.left - p.left, b.top - p.top, b.width]);
+        }
+      }
+      return out;
+    };
+    return document.fonts.ready.then(() => [...art.querySelectorAll('p.katex-drawn')].map(p => {
+      const q = p.nextElementSibling;
+      return {katex: chars(p.querySelector('.katex'), '.katex-mathml'),
+              mathml: chars(q.querySelector('math'), 'annotation'),
+              lines: [p.getBoundingClientRect().height, q.getBoundingClientRect().height]};
+    }));
+}"""
+
+
+def drawn_differently(page, pairs: list[tuple[str, str, str]]) -> list[str]:
+    """Draw each (TeX, KaTeX's rendering, the MathML shipped) in a paragraph of a question page, one
+    below the other: the formulas whose characters differ, or sit half a pixel or more apart."""
+    from dlie import markup
+
+    body = "".join(
+        f'<p class="katex-drawn">x {markup.math_element(k, False)} y</p><p>x {markup.math_element(m, False)} y</p>'
+        for _, k, m in pairs
+    )
+    problems = []
+    for (tex, _, _), r in zip(pairs, page.evaluate(DRAWN_CHARS, body), strict=True):
+        k, m = r["katex"], r["mathml"]
+        if [c[0] for c in k] != [c[0] for c in m]:
+            problems.append(f"{tex!r}: draws {''.join(c[0] for c in m)!r}, KaTeX {''.join(c[0] for c in k)!r}")
+        elif any(
+            abs(a - b) >= 0.5 for ck, cm in zip(k, m, strict=True) for a, b in zip(ck[1:], cm[1:], strict=True)
+        ) or (abs(r["lines"][0] - r["lines"][1]) >= 0.5):
+            where = [
+                (ck[0], [round(a - b, 2) for a, b in zip(ck[1:], cm[1:], strict=True)])
+                for ck, cm in zip(k, m, strict=True)
+            ]
+            problems.append(f"{tex!r}: (char, [left, top, width] KaTeX - MathML) {where}, lines {r['lines']}")
+    return problems
+
+
+def test_formulas_shipped_as_mathml_alone_draw_as_katex_does(served, browser, site):
+    """Every formula the build ships as its MathML alone (mathrender.mathml_only) is drawn by the
+    browser as KaTeX's HTML draws it: the same characters, each at the same place and of the same
+    width (so the same font and spacing), on the same baseline, in a line of the same height.
+    Planted: KaTeX's MathML of formulas mathml_only refuses is drawn apart and caught."""
+    import html
+
+    from dlie import mathrender
+
+    shipped: dict[str, str] = {}
+    for page in site.rglob("index.html"):
+        for m in mathrender.MATHML_ONLY_RE.finditer(page.read_text(encoding="utf-8")):
+            tex = re.search(r'<annotation encoding="application/x-tex">(.*?)</annotation>', m.group(1), re.S)
+            shipped[html.unescape(tex.group(1))] = m.group(1)
+    # planted: KaTeX's own MathML of an operator name (an invisible operator) and of a unary
+    # minus (which MathML's operator dictionary spaces as a binary one)
+    planted = ["\\log n", "x=-1"]
+    texs = sorted(shipped) + planted
+    katex = mathrender.renderer().render_many([(t, False) for t in texs])
+    ours = [shipped[t] for t in sorted(shipped)] + [mathrender.MATHML_RE.search(k).group(1) for k in katex[-2:]]
+    pairs = list(zip(texs, katex, ours, strict=True))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + "questions/06-stride-padding/", wait_until="networkidle")
+    problems = drawn_differently(page, pairs)
+    page.close()
+    assert len(shipped) > 200
+    assert [p.split(":")[0] for p in problems[-2:]] == [repr(t) for t in planted], problems[-2:]
+    report(problems[:-2])
 
 
 @BY_LANG

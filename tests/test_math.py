@@ -25,6 +25,74 @@ def test_render_html_replaces_formulas_and_reports_errors():
     assert len(errors) == 1 and errors[0].tex == "\\frac{1}{"
 
 
+# (TeX, shipped as its MathML alone?): short formulas of tokens whose MathML, in KaTeX's fonts and
+# with KaTeX's spacing, draws as KaTeX's HTML does; every other formula keeps HTML + MathML.
+MATHML_ONLY_CASES = [
+    ("s>1", True),
+    ("k\\times k", True),  # italic corrections carried over as margins
+    ("x=-1", True),  # a unary minus: no space around it, written out (a dictionary would add one)
+    ("p=(k-1)/2", True),
+    ("\\text{same}", True),
+    ("\\Sigma", True),  # an upright capital Greek letter (mathvariant="normal", KaTeX_Main)
+    ("k^2", False),  # a script
+    ("\\frac{1}{2}", False),
+    ("\\sqrt{d}", False),
+    ("\\log n", False),  # an operator name: an invisible operator KaTeX does not draw
+    ("\\mathbf{W}", False),  # a bold identifier: another font
+    ("\\lfloor (n+2p-k)/s \\rfloor + 1", False),  # long: keeps KaTeX's line breaks
+    ("x\\,y", False),  # KaTeX's MathML for \, is a text space, not an <mspace>
+]
+
+
+def test_mathml_only_takes_short_token_formulas_with_katex_fonts_and_spacing():
+    texs = [tex for tex, _ in MATHML_ONLY_CASES]
+    rendered = dict(zip(texs, mathrender.renderer().render_many([(t, False) for t in texs]), strict=True))
+    for tex, expected in MATHML_ONLY_CASES:
+        out = mathrender.mathml_only(rendered[tex])
+        assert bool(out) == expected, tex
+        if out:
+            assert out.startswith("<math") and out.count("<math") == 1 and "katex" not in out, tex
+            assert '<annotation encoding="application/x-tex">' in out, tex  # the TeX source stays
+            assert out.count("<mo ") == out.count(' lspace="') == out.count(' rspace="'), tex
+    ours = {tex: mathrender.mathml_only(rendered[tex]) for tex in ("s>1", "x=-1", "k\\times k")}
+    assert '<mo stretchy="false" lspace="0.2778em" rspace="0.2778em">&gt;</mo>' in ours["s>1"]
+    assert '<mo stretchy="false" lspace="0em" rspace="0em">−</mo>' in ours["x=-1"]  # no dictionary spacing
+    assert '<mi style="margin-right:0.0315em">k</mi>' in ours["k\\times k"]
+    # a display formula is never shipped without KaTeX's HTML
+    both = '<div class="arithmatex">\\[s>1\\]</div><p><span class="arithmatex">\\(s>1\\)</span></p>'
+    out, _, _ = mathrender.render_html(both)
+    assert out.count('class="katex"') == 1 and '<katex-math class="math-inline"><math' in out
+
+
+def test_mathml_only_refuses_what_it_cannot_prove_planted():
+    """Planted faults in KaTeX's output: each makes the MathML draw differently from KaTeX's HTML,
+    and each is refused."""
+    [s] = mathrender.renderer().render_many([("s>1", False)])
+    [xy] = mathrender.renderer().render_many([("xy", False)])
+    assert mathrender.mathml_only(s) and mathrender.mathml_only(xy)
+    bold = s.replace('class="mord mathnormal"', 'class="mord mathbf"')  # another font
+    other_char = s.replace("<mn>1</mn>", "<mn>2</mn>")  # MathML and drawing disagree
+    gap = xy.replace(
+        '<span class="mord mathnormal">x</span>',
+        '<span class="mord mathnormal">x</span><span class="mspace" style="margin-right:0.1667em;"></span>',
+    )  # a space between two letters that no operator or <mspace> gives
+    script = s.replace("<mn>1</mn>", "<msup><mn>1</mn><mn>2</mn></msup>")
+    for fault in (bold, other_char, gap, script):
+        assert fault != s and fault != xy
+        assert mathrender.mathml_only(fault) is None
+
+
+def test_mathml_only_formulas_count_for_fonts_and_preloads():
+    html, _, _ = mathrender.render_html('<p><span class="arithmatex">\\(s>1\\)</span></p>')
+    assert '<katex-math class="math-inline"><math' in html
+    fonts = mathrender.chars_by_font(html)
+    assert "s" in fonts["KaTeX_Math-Italic"] and {">", "1"} <= fonts["KaTeX_Main-Regular"]
+    assert {"s", ">", "1"} <= mathrender.formula_chars(html)
+    assert mathrender.fonts_to_preload(html) == ["KaTeX_Math-Italic", "KaTeX_Main-Regular"]
+    numbers, _, _ = mathrender.render_html('<p><span class="arithmatex">\\(3\\times3\\)</span></p>')
+    assert mathrender.fonts_to_preload(numbers) == ["KaTeX_Main-Regular"]
+
+
 def test_renderer_batches_and_caches(tmp_path):
     r = mathrender.KatexRenderer(cache_dir=tmp_path)
     first = r.render_many([("x_1", False), ("x_2", True), ("\\alpha", False)])
@@ -96,7 +164,8 @@ def test_no_raw_tex_left_and_formulas_rendered(site):
         if not article:
             continue
         # visible text outside code and rendered math holds no TeX
-        for el in article[0].xpath('.//pre | .//code | .//*[contains(@class,"katex-mathml")]'):
+        # (a formula shipped as MathML alone keeps its TeX in an <annotation>, never drawn)
+        for el in article[0].xpath('.//pre | .//code | .//*[contains(@class,"katex-mathml")] | .//annotation'):
             el.drop_tree()
         text = article[0].text_content()
         assert not re.search(r"\\(frac|sum|mathbf|left|right|partial)\b|\$\$|\\\(|\\\[", text), (

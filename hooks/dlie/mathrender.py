@@ -186,7 +186,8 @@ def renderer() -> KatexRenderer:
 
 
 def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
-    """Replace every arithmatex formula in ``content`` by KaTeX output.
+    """Replace every arithmatex formula in ``content`` by KaTeX output (an inline formula that
+    :func:`mathml_only` accepts by its MathML alone).
 
     Returns (new_content, number_of_formulas, errors)."""
     formulas = find_formulas(content)
@@ -201,10 +202,213 @@ def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
             errors.append(res)
             out.append(content[f.start : f.end])
         else:
-            out.append(markup.math_element(res, f.display))
+            out.append(markup.math_element(res if f.display else mathml_only(res) or res, f.display))
         pos = f.end
     out.append(content[pos:])
     return "".join(out), len(formulas), errors
+
+
+# ---- formulas drawn from their MathML alone --------------------------------------------------
+# KaTeX's output holds every formula twice: HTML that draws it (aria-hidden) and MathML that
+# screen readers read (visually hidden). On a question page the two trees are most of the
+# document, and the style, layout and paint work of a page load grows with its elements (issue
+# #19: q6 has 6,043 elements, 3,546 of them KaTeX's). A short formula made of tokens alone
+# (identifiers, numbers, operators, text: no scripts, fractions, roots, stretchy delimiters or
+# big operators) is drawn by a browser's MathML as KaTeX draws it, provided each character gets
+# KaTeX's font (extra.css: single-letter identifiers in italic KaTeX_Math, the rest in
+# KaTeX_Main) and the space between characters is KaTeX's: such a formula is shipped as its
+# MathML alone, one tree that screen readers read as before. ``mathml_only`` accepts a formula
+# only when KaTeX's own HTML shows that it can: the same characters in the same fonts, and every
+# space KaTeX puts between two characters given by an operator's lspace/rspace (written
+# explicitly, as no two browsers' operator dictionaries agree) or by an <mspace>; KaTeX's italic
+# corrections become margins. A browser test draws every such formula of the site both ways
+# and compares each character's place, width and baseline.
+SHORT_CHARS = 10  # longer formulas keep KaTeX's line breaks after relations and operators
+MATHML_RE = re.compile(r'<span class="katex-mathml">(<math[^>]*>.*?</math>)</span>', re.S)
+HTML_LAYER_RE = re.compile(r'<span class="katex-html" aria-hidden="true">(.*)</span></span>\s*$', re.S)
+MATHML_TAG_RE = re.compile(r"<(/?)([a-z]+)((?:\s+[a-z:-]+=\"[^\"]*\")*)\s*(/?)>")
+ATTR_RE = re.compile(r'([a-z:-]+)="([^"]*)"')
+TOKENS = ("mi", "mn", "mo", "mtext", "mspace")
+ATTR_SPACE_RE = re.compile(r'\s+(?:lspace|rspace|style)="[^"]*"')
+MATHML_ATTRS = {
+    "math": {"xmlns"},
+    "semantics": set(),
+    "mrow": set(),
+    "mi": {"mathvariant", "style"},
+    "mn": set(),
+    "mo": {"stretchy", "separator", "lspace", "rspace"},
+    "mtext": set(),
+    "mspace": {"width"},
+    "annotation": {"encoding"},
+}
+HTML_CLASSES = {"katex-base", "katex-strut", "mord", "mathnormal", "mathrm", "mrel", "mbin", "mopen"}
+HTML_CLASSES |= {"mclose", "mpunct", "mspace", "text"}
+EM_RE = re.compile(r"^(-?[0-9.]+)em$")
+MATH_ITALIC, MAIN = "KaTeX_Math-Italic", "KaTeX_Main-Regular"
+
+
+def _em(value: str) -> float | None:
+    m = EM_RE.match(value.strip())
+    return float(m.group(1)) if m else None
+
+
+def _style(value: str) -> dict[str, str]:
+    return dict(p.split(":", 1) for p in value.split(";") if ":" in p)
+
+
+class _KatexLayer(HTMLParser):
+    """KaTeX's visual layer as drawn characters: [char, font, space before (em), margin after
+    (em: an italic correction)]; ``ok`` false on anything beyond tokens and spacing."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[set[str]] = []
+        self.chars: list[list] = []
+        self.space, self.bases, self.ok = 0.0, 0, True
+        self.pending_margin: list[float] = []  # per open span: its margin-right, given to its last char
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = set((a.get("class") or "").split())
+        style = _style(a.get("style") or "")
+        if tag != "span" or not classes or classes - HTML_CLASSES or set(a) - {"class", "style"}:
+            self.ok = False
+        margin = 0.0
+        if "katex-strut" in classes:
+            self.ok &= set(style) <= {"height", "vertical-align"}
+        elif "mspace" in classes:
+            width = _em(style.get("margin-right", ""))
+            self.ok &= set(style) == {"margin-right"} and width is not None
+            self.space += width or 0.0
+        elif style:  # only an italic correction, on a letter drawn in KaTeX_Math
+            margin = _em(style.get("margin-right", "")) if set(style) == {"margin-right"} else None
+            self.ok &= margin is not None and "mathnormal" in classes
+            margin = margin or 0.0
+        self.bases += "katex-base" in classes
+        self.stack.append(classes | (self.stack[-1] if self.stack else set()))
+        self.pending_margin.append(margin)
+
+    def handle_endtag(self, tag):
+        if self.stack:
+            self.stack.pop()
+            margin = self.pending_margin.pop()
+            if margin and self.chars:
+                self.chars[-1][3] += margin
+
+    def handle_data(self, data):
+        classes = self.stack[-1] if self.stack else set()
+        for c in data.replace("\u200b", ""):
+            self.chars.append([c, MATH_ITALIC if "mathnormal" in classes else MAIN, self.space, 0.0])
+            self.space = 0.0
+
+
+def _mathml_tokens(mathml: str) -> list[tuple[str, dict, str]] | None:
+    """The tokens of a MathML formula made of tokens alone, in order: (tag, attributes, text);
+    None for anything else."""
+    tokens: list[tuple[str, dict, str]] = []
+    depth_rows = 0
+    pos = 0
+    annotation = False
+    for m in MATHML_TAG_RE.finditer(mathml):
+        text = mathml[pos : m.start()]
+        pos = m.end()
+        closing, tag, attrs, selfclosing = m.group(1), m.group(2), dict(ATTR_RE.findall(m.group(3))), m.group(4)
+        if text.strip() and not annotation:
+            if not tokens or tokens[-1][2] is not None:
+                return None  # text outside a token element
+            t, a, _ = tokens[-1]
+            tokens[-1] = (t, a, html.unescape(text))
+        if tag not in MATHML_ATTRS or set(attrs) - MATHML_ATTRS[tag]:
+            return None
+        if tag == "annotation":
+            annotation = not closing
+            continue
+        if tag == "mrow":
+            depth_rows += -1 if closing else 1
+            if depth_rows > 1:
+                return None  # nested rows: not needed by the formulas accepted
+            continue
+        if tag in ("math", "semantics") or closing:
+            continue
+        if attrs.get("mathvariant", "normal") != "normal" or attrs.get("stretchy", "false") != "false":
+            return None
+        if tag == "mspace":
+            if _em(attrs.get("width", "")) is None:
+                return None
+            tokens.append((tag, attrs, ""))
+            continue
+        tokens.append((tag, attrs, "" if selfclosing else None))
+    if any(text is None or (tag != "mspace" and not text) for tag, _, text in tokens):
+        return None
+    return tokens
+
+
+def mathml_only(rendered: str) -> str | None:
+    """The formula's MathML alone, when a browser draws it as KaTeX's HTML does (see the comment
+    above); None otherwise. KaTeX's TeX annotation stays; every operator gets KaTeX's spacing as
+    explicit ``lspace``/``rspace`` (no browser's operator dictionary is relied on) and every
+    italic letter KaTeX's italic correction as a margin."""
+    mm, hm = MATHML_RE.search(rendered), HTML_LAYER_RE.search(rendered)
+    if not mm or not hm or rendered.count("<math") != 1:
+        return None
+    tokens = _mathml_tokens(mm.group(1))
+    layer = _KatexLayer()
+    layer.feed(hm.group(1))
+    layer.close()
+    if not tokens or not layer.ok or not layer.chars:
+        return None
+    if len(layer.chars) > SHORT_CHARS and layer.bases != 1:
+        return None
+    # the MathML's characters in order: (char, font, token index, MathML space before it)
+    drawn, space = [], 0.0
+    for i, (tag, attrs, text) in enumerate(tokens):
+        if tag == "mspace":
+            space += _em(attrs["width"])
+            continue
+        if tag == "mi" and len(text) > 1 and "mathvariant" not in attrs:
+            return None  # a multi-letter identifier: upright in MathML, italic in extra.css
+        font = MATH_ITALIC if tag == "mi" and "mathvariant" not in attrs else MAIN
+        for j, c in enumerate(text):
+            drawn.append((c, font, i, space if j == 0 else 0.0))
+        space = 0.0
+    if len(drawn) != len(layer.chars) or space or layer.space:
+        return None
+    lspace: dict[int, float] = {i: 0.0 for i, t in enumerate(tokens) if t[0] == "mo"}
+    rspace = dict(lspace)
+    margins: dict[int, float] = {}
+    prev = None  # token index of the previous character
+    for (c, font, i, mspace), (kc, kfont, kgap, kmargin) in zip(drawn, layer.chars, strict=True):
+        if c != kc or font != kfont:
+            return None
+        need = kgap - mspace  # what operator spacing must add between the two characters
+        if need < -1e-3 or (i == prev and abs(need) > 1e-3):
+            return None
+        if need > 1e-3:
+            if prev in rspace:
+                rspace[prev] = need
+            elif i in lspace:
+                lspace[i] = need
+            else:
+                return None  # space between two non-operators that no <mspace> gives
+        if kmargin:
+            if tokens[i][0] != "mi" or len(tokens[i][2]) != 1:
+                return None
+            margins[i] = kmargin
+        prev = i
+    counter = iter(range(len(tokens)))
+
+    def token(m):  # one token element's start tag, with KaTeX's spacing
+        if m.group(1) or m.group(2) not in TOKENS:
+            return m.group(0)
+        i, start = next(counter), ATTR_SPACE_RE.sub("", m.group(0)[:-1].rstrip("/"))
+        if i in lspace:  # and no stretching: an arrow is stretchy in MathML's dictionary
+            stretchy = "" if 'stretchy="' in start else ' stretchy="false"'
+            return start + f'{stretchy} lspace="{lspace[i]:.4g}em" rspace="{rspace[i]:.4g}em">'
+        if i in margins:
+            return start + f' style="margin-right:{margins[i]:.4g}em">'
+        return m.group(0)
+
+    return MATHML_TAG_RE.sub(token, mm.group(1))
 
 
 WOFF2_SRC_RE = re.compile(r"src:\s*url\((fonts/[^)]+\.woff2)\)\s*format\(\"woff2\"\)[^;}]*")
@@ -220,11 +424,28 @@ TAG_RE = re.compile(r"<[^>]+>")
 VISIBLE_RE = re.compile(r'<span class="katex-html" aria-hidden="true">(.*?)</katex-math>', re.S)
 
 
+# a formula shipped as its MathML alone (mathml_only): drawn from its MathML tokens
+MATHML_ONLY_RE = re.compile(r'<katex-math class="math-inline"[^>]*>(<math[^>]*>.*?</math>)</katex-math>', re.S)
+
+
+def mathml_only_chars(content: str) -> dict[str, set[str]]:
+    """For each KaTeX font, the characters the MathML-only formulas in ``content`` draw with it
+    (extra.css: single-letter identifiers in KaTeX_Math italic, every other token in KaTeX_Main)."""
+    out: dict[str, set[str]] = {}
+    for m in MATHML_ONLY_RE.finditer(content):
+        for tag, attrs, text in _mathml_tokens(m.group(1)) or []:
+            font = MATH_ITALIC if tag == "mi" and "mathvariant" not in attrs else MAIN
+            out.setdefault(font, set()).update(text)
+    return out
+
+
 def formula_chars(content: str) -> set[str]:
     """Every character shown by the rendered formulas in ``content``."""
     chars: set[str] = set()
     for m in VISIBLE_RE.finditer(content):
         chars.update(html.unescape(TAG_RE.sub("", m.group(1))))
+    for drawn in mathml_only_chars(content).values():
+        chars.update(drawn)
     return chars
 
 
@@ -315,7 +536,7 @@ def chars_by_font(content: str) -> dict[str, set[str]]:
     may draw with it; KaTeX_Main-Regular gets every formula character."""
     if not _RULES:
         _RULES.extend(font_rules((KATEX_DIR / "dist" / "katex.min.css").read_text(encoding="utf-8")))
-    out: dict[str, set[str]] = {}
+    out = mathml_only_chars(content)
     for m in VISIBLE_RE.finditer(content):
         parser = _FontChars(_RULES)
         parser.feed(m.group(1))
@@ -389,16 +610,27 @@ def install_assets(site_dir: str | Path, chars: dict[str, set[str]] | None = Non
 # digits, operators and delimiters (a bare "mord"/"mrel"/… span holding text). Preloading them
 # from <head> lets them arrive before the first layout instead of being discovered by it, so
 # formulas do not reflow (and shift the page) when the fonts swap in.
+# A formula shipped as its MathML alone draws its single-letter identifiers (<mi>x</mi>, or
+# with an italic correction) in Math-Italic and its numbers and operators in Main-Regular.
 PRELOAD_FONTS = {
-    "KaTeX_Math-Italic": re.compile(r'<span class="mord mathnormal"'),
-    "KaTeX_Main-Regular": re.compile(r'<span class="(?:mord|mrel|mbin|mopen|mclose|mpunct|mop)">[^<\s]'),
+    "KaTeX_Math-Italic": re.compile(
+        r'<span class="mord mathnormal"'
+        r'|<katex-math class="math-inline"><math[^>]*>(?:(?!</math>).)*?<mi(?: style="[^"]*")?>',
+        re.S,
+    ),
+    "KaTeX_Main-Regular": re.compile(
+        r'<span class="(?:mord|mrel|mbin|mopen|mclose|mpunct|mop)">[^<\s]'
+        r'|<katex-math class="math-inline"><math[^>]*>(?:(?!</math>).)*?<m[no][ >]',
+        re.S,
+    ),
 }
 STYLESHEET_HREF_RE = re.compile(r'<link rel="stylesheet" href="([^"]*?)assets/stylesheets/extra\.css[^"]*">')
 
 
 def fonts_to_preload(page_html: str) -> list[str]:
-    """The KaTeX fonts a rendered page certainly draws with (the patterns only occur in
-    KaTeX's visual layer: its MathML copy uses <mi>/<mo> elements)."""
+    """The KaTeX fonts a rendered page certainly draws with (the patterns occur in KaTeX's
+    visual layer and in formulas shipped as MathML alone, never in the MathML copy that a
+    KaTeX rendering keeps for screen readers)."""
     return [name for name, used in PRELOAD_FONTS.items() if used.search(page_html)]
 
 
