@@ -30,7 +30,7 @@ LABELS = {
         "zoom": "前 {n} 步",
         "at": "t = {t}",
         "loss": "{r} 次运行的平均损失",
-        "floor": "噪声地板 {v}",
+        "floor": "噪声底 {v}",
         "final": "{name}：{v}",
         "finals": "第 {t} 步的损失",
         "drop": "÷10",
