@@ -92,6 +92,8 @@ def test_english_ampersand_inside_brackets_and_model_names_pass():
 def test_cross_references_take_the_house_form():
     assert fixed("详见[第 13 题](13-attention.md)。", "zh") == "详见 [第 13 题](13-attention.md)。"
     assert fixed("见 [第13题](13-attention.md)。", "zh") == "见 [第 13 题](13-attention.md)。"
+    assert fixed("与[第11题](11-skip.md)相关", "zh") == "与 [第 11 题](11-skip.md)相关"
+    assert rules("（[第 3 题](03-x.md)）；[第 3 题](03-x.md) 讲", "zh") == []
     assert fixed("see [question 13](13-attention.md#in-depth).", "en") == "see [Question 13](13-attention.md#in-depth)."
     assert fixed("see [Q13](13-attention.md).", "en") == "see [Question 13](13-attention.md)."
     assert rules("见 [第 13 题](13-attention.md)，[输出尺寸公式](06-stride-padding.md)。", "zh") == []
@@ -216,3 +218,17 @@ def test_style_data_is_valid():
     style = stylelint.load_style()
     assert style.calques["zh"] and style.calques["en"] and style.spelling["behaviour"] == "behavior"
     assert all(say for lang in style.calques.values() for _, say, _ in lang)
+
+
+def test_read_measurements_count_prose_only():
+    en = (
+        "---\ntitle: T\n---\n\n## In depth\n\nOne two three (four) five. Six seven, e.g. eight, nine.\n\n"
+        "| a | b |\n\n```python\nx = 1. y = 2.\n```\n\nWhere $x$ is big.\n\n## References\n\n1. A. B. C. D.\n"
+    )
+    want = ["One two three (four) five.", "Six seven, eg eight, nine.", "Where X is big."]
+    assert stylelint.prose_sentences(en, "en") == want
+    stats = stylelint.prose_stats([en], "en")
+    assert stats["sentences"] == 3 and stats["median_words"] == 5
+    assert stats["brackets_per_1000_words"] == round(1000 / 14, 1)
+    zh = "## 详解\n\n卷积（conv）很快。池化也快！\n"
+    assert stylelint.prose_stats([zh], "zh")["sentences"] == 2

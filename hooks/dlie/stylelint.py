@@ -36,6 +36,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 STYLE_FILE = ROOT / "docs" / "style.yml"
 CODE, MATH = "\x00", "\x01"  # fillers of masked text: same length, newlines kept
+CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -202,13 +203,14 @@ def _problems(text, masked, refs, lang, path, style):  # noqa: C901 - one loop p
             add(m, "citation", f'three or more authors: "{m.group(1)} et al."')
 
     # cross-references
-    if lang == "zh":
-        for m in re.finditer(r"见\[", masked):
-            add(m, "xref", "「见 [第 N 题](…)」：「见」后加空格", "见 [", refs_too=True)
     link = re.compile(r"\[([^\]\n]+)\]\((?:(?:\.\./)?questions/)?(\d{2})-[a-z0-9-]+\.md(?:#[^)\s]*)?\)")
     for m in link.finditer(text):
         if masked[m.start()] in (CODE, MATH) or masked[m.start(1)] in (CODE, MATH):
             continue
+        a = m.start()
+        if lang == "zh" and a > 0 and CJK_RE.match(text[a - 1]):
+            say = "「见 [第 N 题](…)」：汉字与链接之间加空格"
+            out.append(Problem(_line(text, a), "xref", text[a - 1 : a + 1], say, a - 1, a + 1, text[a - 1] + " ["))
         label, n = m.group(1), int(m.group(2))
         want = f"第 {n} 题" if lang == "zh" else f"Question {n}"
         km = re.fullmatch(XREF_LABEL[lang], label) if lang in XREF_LABEL else None
@@ -351,3 +353,75 @@ def style_files() -> list[Path]:
     docs = ROOT / "docs"
     pages = sorted(docs.rglob("*.md")) + sorted((ROOT / "templates").glob("*.md"))
     return [*pages, ROOT / "CONTRIBUTING.md", docs / "concepts.yml", docs / "ui" / "en.yml"]
+
+
+# ---- measurements for a read (not rules) ------------------------------------------------------
+ABBREV_RE = re.compile(r"\b(?:e\.g|i\.e|et al|vs|etc|Fig|Eq|cf|approx)\.", re.I)
+
+
+def prose_sentences(text: str, lang: str) -> list[str]:
+    """The sentences of a page's running prose (headings, tables, figures, admonition titles, code,
+    the References section left out; a formula counts as one word)."""
+    masked, _, refs = mask(text)
+    fm = FRONT_RE.match(text)
+    for a, b in [*refs, *([(0, fm.end())] if fm else [])]:
+        masked = masked[:a] + CODE * (b - a) + masked[b:]
+    masked = re.sub(f"{MATH}+", "X", masked)
+    keep = []
+    for line in masked.split("\n"):
+        s = line.strip()
+        if not s or s[0] in "#|!?<" or s.startswith(("![", "??? ", "!!! ")) or set(s) <= {CODE, " "}:
+            continue
+        keep.append(re.sub(r"^(?:[-*] |\d+\. )", "", s).replace(CODE, " "))
+    prose = " ".join(keep)
+    if lang == "en":
+        prose = ABBREV_RE.sub(lambda m: m.group(0).replace(".", ""), prose)
+        parts = re.split(r"(?<=[.!?])[\"”’)*]*\s+(?=[\"“(*]*[A-Z0-9X])", prose)
+    else:
+        parts = re.split(r"(?<=[。！？；])", prose)
+    return [p.strip() for p in parts if re.search(r"\w", p)]
+
+
+def prose_stats(texts: list[str], lang: str) -> dict[str, float]:
+    """English: median words per sentence, brackets per 1,000 words, sentences of 55+ words.
+    Chinese: median characters per sentence (a Latin word or number as one), brackets per 1,000."""
+    import statistics
+
+    sents = [s for t in texts for s in prose_sentences(t, lang)]
+    if lang == "en":
+        sizes = [len(re.findall(r"[\w'’-]+", s)) for s in sents]
+        brackets = sum(s.count("(") for s in sents)
+        return {
+            "sentences": len(sents),
+            "median_words": statistics.median(sizes) if sizes else 0,
+            "brackets_per_1000_words": round(1000 * brackets / max(1, sum(sizes)), 1),
+            "sentences_55_plus": sum(n >= 55 for n in sizes),
+        }
+    sizes = [len(re.findall(r"[\u3400-\u9fff]|[A-Za-z0-9][\w.'-]*", s)) for s in sents]
+    brackets = sum(s.count("（") + s.count("(") for s in sents)
+    return {
+        "sentences": len(sents),
+        "median_chars": statistics.median(sizes) if sizes else 0,
+        "brackets_per_1000_chars": round(1000 * brackets / max(1, sum(sizes)), 1),
+        "sentences_110_plus_chars": sum(n >= 110 for n in sizes),
+    }
+
+
+def main(argv: list[str]) -> int:
+    """``python -m dlie.stylelint --stats [FILES...]``: the measurements of a read, per language
+    (default: the question pages). Linting and fixing is ``python -m dlie.textlint``."""
+    files = [Path(a) for a in argv if a != "--stats"] or sorted((ROOT / "docs" / "questions").glob("*.md"))
+    by_lang: dict[str, list[str]] = {}
+    for f in files:
+        lang = lang_of(f)
+        if lang:
+            by_lang.setdefault(lang, []).append(f.read_text(encoding="utf-8"))
+    for lang, texts in sorted(by_lang.items()):
+        print(lang, len(texts), "pages", prose_stats(texts, lang))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
