@@ -125,6 +125,8 @@ def test_term_list_in_chinese_prose():
     assert rules("用户 embedding 向量", "zh") == [("term", "embedding")]
     assert rules("学习率 warmup 阶段", "zh") == [("term", "warmup")]
     assert rules("独热编码", "zh") == [("term", "独热")]
+    assert rules("stride 为 2 的卷积", "zh") == [("term", "stride")]
+    assert rules("PyTorch 的 output_padding 参数", "zh") == []  # a parameter name, not the word
     # the English gloss of a first use, and the words that stay English, pass
     assert rules("嵌入（embedding）向量；预热（warmup）；one-hot 编码；Dropout 层", "zh") == []
 

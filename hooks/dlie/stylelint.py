@@ -73,7 +73,7 @@ def parse_style(data: dict) -> Style:
     words = "|".join(sorted(map(re.escape, spelling), key=len, reverse=True))
     stems = "|".join(sorted(set(data["ise_stems"]), key=len, reverse=True))
     terms = [
-        (re.compile(rf"(?<![A-Za-z-])(?:{t['en']})(?![A-Za-z-])", re.I), t["zh"], t.get("concept", ""))
+        (re.compile(rf"(?<![\w-])(?:{t['en']})(?![\w-])", re.I), t["zh"], t.get("concept", ""))
         for t in data["terms"]["zh"]
     ]
     keep = [(re.compile(re.escape(k["not"])), k["en"]) for k in data["terms"]["keep"]]
