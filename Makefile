@@ -75,7 +75,8 @@ bench: setup browser
 new-question: setup
 	$(PY) -m dlie.scaffold $(NUM) $(SLUG) $(if $(TITLE_ZH),"$(TITLE_ZH)") $(if $(TITLE_EN),"$(TITLE_EN)")
 
-# Auto-fix what the linters of `make test` check: Markdown style, Chinese copywriting, Python.
+# Auto-fix what the linters of `make test` check: Markdown style, the house style's safe fixes and
+# Chinese copywriting (dlie.textlint --fix, style first; it lists what is left for a human), Python.
 fix: setup
 	$(VENV)/bin/pymarkdown --config .pymarkdown.json fix -r docs templates README.md || true
 	$(PY) -m dlie.textlint --fix

@@ -1085,7 +1085,7 @@ def test_import_merge_replace_and_cancel(served, browser):
             page.keyboard.press("Escape")
         else:
             dialog.locator("button[value=cancel]").click()
-        said(page, "Import cancelled; your progress is unchanged.")
+        said(page, "Import canceled; your progress is unchanged.")
         assert not dialog_open(page), close
         assert stored(page) == HERE and row_states(page) == HERE, close
 

@@ -46,6 +46,16 @@ def mutate(fn):
         ),
         (lambda r: concept(r, "relu").update(id="ReLU"), "concept id 'ReLU' is not kebab-case"),
         (lambda r: r["tags"].update(cnn={"zh": "卷积"}), "tags 'cnn' needs a label in each of zh, en"),
+        # issue #26: the wrong aliases come back (the pages' misconceptions, Q02 and Q07)
+        (
+            lambda r: concept(r, "translation-equivariance")["zh"]["aliases"].append("平移不变性"),
+            "concept 'translation-equivariance' lists 平移不变性 (zh) as an alias and under 'not'",
+        ),
+        (
+            lambda r: concept(r, "weight-sharing")["en"]["aliases"].append("Local connectivity"),
+            "concept 'weight-sharing' lists local connectivity (en) as an alias and under 'not'",
+        ),
+        (lambda r: concept(r, "pooling")["zh"].update({"not": "下采样"}), "invalid 'not' list in 'zh'"),
     ],
 )
 def test_glossary_errors_name_file_and_id(fn, message):
@@ -127,6 +137,35 @@ def test_english_mentions_word_boundaries_and_case():
         "skip-connection",
         "dying-relu",
     ]
+
+
+# Aliases name exactly their concept (issue #26): what the pages call a different thing is
+# listed under 'not', never as an alias, and no mention of it is linked to the concept.
+WRONG_ALIASES = {
+    ("translation-equivariance", "zh"): "平移不变性",  # Q02, Q07: convolution is equivariant, not invariant
+    ("translation-equivariance", "en"): "translation invariance",
+    ("weight-sharing", "zh"): "局部连接",  # Q07: two different properties of a conv layer
+    ("weight-sharing", "en"): "local connectivity",
+    ("pooling", "en"): "downsampling",  # Q21: strided convolutions downsample too
+    ("overfitting", "zh"): "欠拟合",  # the opposite
+}
+
+
+@pytest.mark.parametrize("key", sorted(WRONG_ALIASES))
+def test_terms_that_are_not_aliases_are_not_aliases(key):
+    (cid, lang), term = key, WRONG_ALIASES[key]
+    c = G.concepts[cid]
+    assert term.casefold() in {t.casefold() for t in c.not_terms[lang]}
+    assert term.casefold() not in {t.casefold() for t in c.terms(lang)}
+    assert cid not in ids(ci.build_matcher(G, lang), f"({term})")
+
+
+def test_a_not_term_stops_a_shorter_alias_inside_it_from_matching():
+    raw = mutate(lambda r: concept(r, "weight-sharing")["en"]["aliases"].append("sharing"))
+    text = "tied weights (sharing); what tensor sharing means"
+    assert ids(ci.build_matcher(glossary.parse_glossary(raw), "en"), text) == ["weight-sharing", "weight-sharing"]
+    concept(raw, "weight-sharing")["en"]["not"].append("tensor sharing")
+    assert ids(ci.build_matcher(glossary.parse_glossary(raw), "en"), text) == ["weight-sharing"]
 
 
 def test_prose_excludes_code_math_and_urls():

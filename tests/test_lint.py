@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from dlie import textlint
+from dlie import stylelint, textlint
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -48,6 +48,17 @@ def test_chinese_copywriting_fix_leaves_formulas_alone():
 def test_chinese_copywriting_lint_passes_on_docs():
     problems = [(f, p) for f in textlint.doc_files() for p in textlint.lint_text(f.read_text("utf-8"), str(f))]
     assert not problems, "\n".join(f"{f}:{line}: {old.strip()} -> {new.strip()}" for f, (line, old, new) in problems)
+
+
+def test_house_style_lint_passes_on_docs():
+    """dlie.stylelint over the pages, templates, CONTRIBUTING, the glossary and the English interface
+    strings (its rules are proven one by one on planted violations in test_style.py)."""
+    problems = [
+        p.format(f.relative_to(ROOT).as_posix()) for f in stylelint.style_files() for p in stylelint.lint_file(f)
+    ]
+    assert not problems, f"{len(problems)} house-style problem(s) (make fix applies the safe fixes):\n" + "\n".join(
+        problems
+    )
 
 
 def test_ruff_lint_and_format():

@@ -88,6 +88,12 @@ def build_matcher(g: glossary_mod.Glossary, lang: str) -> Matcher:
                 exact[t] = c.id
             else:
                 owner.setdefault(t.casefold(), c.id)
+    # terms that are NOT aliases (glossary 'not' lists) match as nobody's: a mention of
+    # 局部连接 is never taken for weight sharing, nor a shorter term inside it for anything
+    for c in g.concepts.values():
+        for t in c.not_terms.get(lang, []):
+            if t not in exact and t.casefold() not in owner:
+                owner[t.casefold()] = ""
     # case-insensitive trie for lower-case terms, exact-case trie for the rest; the regex
     # engine takes the first alternative that matches at a position, so the longer of the
     # two candidate matches is not guaranteed: try the exact trie first (abbreviations).

@@ -12,6 +12,11 @@ File layout::
         en: {name: batch normalization, aliases: [BN, BatchNorm], definition: One sentence.}
         related: [layer-normalization]                    # other concept ids
         requires: [vanishing-exploding-gradients]         # optional: prerequisites
+
+An alias names exactly the concept, not a neighbour or a consequence of it. Optional ``not``
+lists (per language) record the terms that are *not* aliases although readers and circulated
+answers use them so (平移不变性 under translation-equivariance): an alias listed there is an
+error, and the concept matcher never links them (dlie.conceptindex).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class Concept:
     definitions: dict[str, str]
     related: list[str] = field(default_factory=list)
     requires: list[str] = field(default_factory=list)
+    not_terms: dict[str, list[str]] = field(default_factory=dict)  # lang -> terms that are not aliases
 
     def terms(self, lang: str) -> list[str]:
         """Name and aliases in one language, name first, without duplicates."""
@@ -105,7 +111,7 @@ def parse_glossary(data, path: str = "docs/concepts.yml", langs=LANGS) -> Glossa
         extra = set(item) - {"id", "related", "requires", *langs}
         if extra:
             raise GlossaryError(f"{path}: concept '{cid}' has unknown key(s): {', '.join(sorted(extra))}")
-        names, aliases, defs = {}, {}, {}
+        names, aliases, defs, nots = {}, {}, {}, {}
         for lang in langs:
             entry = item.get(lang)
             if not isinstance(entry, dict):
@@ -118,9 +124,22 @@ def parse_glossary(data, path: str = "docs/concepts.yml", langs=LANGS) -> Glossa
             al = entry.get("aliases") or []
             if not isinstance(al, list) or not all(isinstance(a, str) and a.strip() for a in al):
                 raise GlossaryError(f"{path}: concept '{cid}' has invalid aliases in '{lang}'")
+            nt = entry.get("not") or []
+            if not isinstance(nt, list) or not all(isinstance(a, str) and a.strip() for a in nt):
+                raise GlossaryError(f"{path}: concept '{cid}' has an invalid 'not' list in '{lang}'")
             names[lang], defs[lang] = name.strip(), definition.strip()
             aliases[lang] = [a.strip() for a in al]
-        concept = Concept(cid, names, aliases, defs, list(item.get("related") or []), list(item.get("requires") or []))
+            nots[lang] = [a.strip() for a in nt]
+        concept = Concept(
+            cid, names, aliases, defs, list(item.get("related") or []), list(item.get("requires") or []), nots
+        )
+        for lang in langs:
+            wrong = {t.casefold() for t in nots[lang]} & {t.casefold() for t in concept.terms(lang)}
+            if wrong:
+                raise GlossaryError(
+                    f"{path}: concept '{cid}' lists {', '.join(sorted(wrong))} ({lang}) as an alias and under "
+                    "'not': an alias must name exactly the concept"
+                )
         for lang in langs:
             for term in concept.terms(lang):
                 key = (lang, term.casefold())

@@ -1,10 +1,14 @@
-"""Chinese copywriting lint for the docs (autocorrect), with formulas protected.
+"""Chinese copywriting lint for the docs (autocorrect), with formulas protected, and the house
+style lint (dlie.stylelint: calques, citations, cross-references, spelling, terms, sizes, case).
 
 autocorrect knows Markdown code but not ``$...$`` math, where it would "fix" commas; math
 spans are masked with placeholder tokens before linting or formatting and restored after.
 
   python -m dlie.textlint [FILES...]         report problems (exit 1 if any)
-  python -m dlie.textlint --fix [FILES...]   rewrite the files
+  python -m dlie.textlint --fix [FILES...]   rewrite the files (house style's safe fixes first)
+
+Without FILES: the pages and templates, plus CONTRIBUTING.md, docs/concepts.yml and
+docs/ui/en.yml for the house style.
 """
 
 from __future__ import annotations
@@ -75,9 +79,18 @@ def doc_files() -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    from dlie import stylelint
+
     fix = "--fix" in argv
-    files = [Path(a) for a in argv if a != "--fix"] or doc_files()
+    given = [Path(a) for a in argv if a != "--fix"]
+    files = [f for f in given if f.suffix == ".md"] if given else doc_files()
     problems = 0
+    for f in given or stylelint.style_files():
+        if fix and stylelint.fix_file(f):
+            print(f"fixed house style in {f}")
+        for p in stylelint.lint_file(f):
+            problems += not fix
+            print(p.format(str(f)) if not fix else f"left for a human: {p.format(str(f))}")
     for f in files:
         text = f.read_text(encoding="utf-8")
         if fix:
@@ -89,6 +102,8 @@ def main(argv: list[str]) -> int:
         for line, old, new in lint_text(text, str(f)):
             problems += 1
             print(f"{f}:{line}: Chinese copywriting\n  - {old.strip()}\n  + {new.strip()}")
+    if problems:
+        print(f"{problems} problem(s)")
     return 1 if problems else 0
 
 
