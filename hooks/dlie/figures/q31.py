@@ -48,7 +48,7 @@ def table() -> np.ndarray:
     return np.round(np.random.default_rng(SEED).normal(size=(ROWS, DIM)), 1)
 
 
-@figure("q31/lookup", size=(5.6, 3.4))
+@figure("q31/lookup", size=(5.1, 3.4))
 def lookup(fig, t):
     """A one-hot column x (a 1 at the ID) next to the embedding table E: xᵀE picks out row ID,
     which is the embedding e; in the backward pass only that row receives a gradient."""
@@ -56,8 +56,8 @@ def lookup(fig, t):
     E = table()
     x = np.eye(ROWS)[ID]
     cell, top = 32, 212
-    x0, e0 = 40, 120
-    ex = e0 + DIM * cell + 60
+    x0, e0 = 24, 96
+    ex = e0 + DIM * cell + 48
     heatmap(ax, x0, top, [[v] for v in x], cell, scale=1.0, fmt="{:.0f}", text_gid="fact-onehot")
     colours = [[C.accent if r == ID else C.fill4 for _ in range(DIM)] for r in range(ROWS)]
     texts = [[number(v, "{:.1f}") for v in row] for row in E]
@@ -109,12 +109,12 @@ def simulated() -> tuple[float, ...]:
     return tuple(collision_rate(N_IDS, int(r * N_IDS)) for r in RATIOS)
 
 
-@figure("q31/collisions", size=(5.6, 3.2))
+@figure("q31/collisions", size=(5.1, 3.2))
 def collisions(fig, t):
     """The share of N IDs that land in a bucket with another ID, against the number of buckets
     per ID (log scale): the formula as a line, a real md5 hash as dots; 63% at m = N, 10% at
     m = 10N, 1% at m = 100N."""
-    ax = fig.add_axes((0.14, 0.17, 0.82, 0.76))
+    ax = fig.add_axes((0.15, 0.17, 0.81, 0.76))
     r = np.logspace(np.log10(0.4), np.log10(130), 80)
     ax.plot(r, [theory(N_IDS, k * N_IDS) for k in r], color=C.accent, label=t["theory"])
     ax.plot(RATIOS, simulated(), "o", color=C.accent2, ms=6, label=t["sim"].format(n=f"{N_IDS:,}"))
