@@ -50,8 +50,8 @@ def decimals(text: str) -> set[str]:
 
 
 # ---- every figure ---------------------------------------------------------------------------
-def test_two_figures():
-    assert KEYS == ["q31/collisions", "q31/lookup"]
+def test_three_figures():
+    assert KEYS == ["q31/collisions", "q31/lookup", "q31/params"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -179,3 +179,41 @@ def test_collision_check_catches_a_wrong_formula(monkeypatch):
     assert collision_problems(render("q31/collisions", "en").svg) == [
         "rates ['1.00', '0.10', '0.01'], expected ['0.63', '0.10', '0.01']"
     ]
+
+
+# ---- parameters: the page's configuration -------------------------------------------------------
+SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def parse_sci(text: str) -> float:
+    mantissa, exp = text.split("×10")
+    return float(mantissa) * 10 ** int(exp.translate(SUPERSCRIPT))
+
+
+def params_problems(svg_text: str, code: dict) -> list[str]:
+    """The three table bars add up to the page's `tables`, the MLP bar is the page's `mlp`, and
+    the printed ratio is theirs, rounded to hundreds."""
+    counts = [parse_sci(t) for t in fact_texts(svg_text, "fact-count")]
+    problems = []
+    if not np.isclose(sum(counts[:3]), code["tables"], rtol=0.01):
+        problems.append(f"tables {sum(counts[:3]):.3g}, page {code['tables']:.3g}")
+    if not np.isclose(counts[3], code["mlp"], rtol=0.01):
+        problems.append(f"MLP {counts[3]:.3g}, page {code['mlp']:.3g}")
+    ratio = round(code["tables"] / code["mlp"], -2)
+    (printed,) = fact_texts(svg_text, "fact-ratio")
+    if f"{ratio:,.0f}" not in printed and f"{ratio:.0f}" not in printed:
+        problems.append(f"ratio {printed!r}, page {ratio:.0f}")
+    return problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_params_are_the_page_numbers(lang):
+    assert params_problems(svg("q31/params", lang), page_code()) == []
+
+
+def test_params_check_catches_another_mlp(monkeypatch):
+    """Planted fault: the figure draws an MLP without its 1024-wide layer."""
+    monkeypatch.setattr(q31, "WIDTHS", (20 * 64, 512, 256, 1))
+    problems = params_problems(render("q31/params", "en").svg, page_code())
+    assert [p.split(" ")[0] for p in problems] == ["MLP", "ratio"]
+    assert problems[0].startswith("MLP 7.87e+05")  # 1280·512 + 512·256 + 256 + biases, not the page's

@@ -25,6 +25,12 @@ LABELS = {
         "axis-y": "与别的 ID 同桶的比例",
         "theory": "理论 1 − (1 − 1/m)^(N−1)",
         "sim": "md5 哈希 N = {n}",
+        "users": "用户 ID 表",
+        "videos": "视频 ID 表",
+        "authors": "作者 ID 表",
+        "mlp": "MLP",
+        "params": "参数量（对数刻度）",
+        "ratio": "嵌入表合计 ≈ MLP 的 {plain} 倍",
     },
     "en": {
         "x": "one-hot x",
@@ -36,6 +42,12 @@ LABELS = {
         "axis-y": "share of IDs in a shared bucket",
         "theory": "theory 1 − (1 − 1/m)^(N−1)",
         "sim": "md5 hash, N = {n}",
+        "users": "user ID table",
+        "videos": "video ID table",
+        "authors": "author ID table",
+        "mlp": "MLP",
+        "params": "parameters (log scale)",
+        "ratio": "tables together ≈ {r}× the MLP",
     },
 }
 KEEP = {"one-hot", "md5"}
@@ -135,3 +147,42 @@ def collisions(fig, t):
     ax.set_xlabel(t["axis-x"])
     ax.set_ylabel(t["axis-y"])
     ax.legend(loc="upper right")
+
+
+# ---- where the parameters are: the page's configuration ---------------------------------------
+ROWS_PER_TABLE = {"users": 200e6, "videos": 50e6, "authors": 5e6}  # IDs per field, as in the page's code
+EMB_DIM = 64
+WIDTHS = (20 * 64, 1024, 512, 256, 1)  # 20 fields of 64 dimensions into the MLP
+
+
+def mlp_params(widths) -> int:
+    return sum(a * b + b for a, b in zip(widths, widths[1:], strict=False))
+
+
+def sci(v: float) -> str:
+    """1.28×10¹⁰ style, three significant digits."""
+    exp = int(np.floor(np.log10(v)))
+    sup = str(exp).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{v / 10**exp:.2f}×10{sup}"
+
+
+@figure("q31/params", size=(5.1, 2.7))
+def params(fig, t):
+    """Parameter counts of the page's configuration on a log axis: the three ID tables (rows × 64)
+    against the MLP on top; together the tables hold about 8,300 times as many."""
+    ax = fig.add_axes((0.27, 0.3, 0.7, 0.6))
+    names = [*ROWS_PER_TABLE, "mlp"]
+    values = [n * EMB_DIM for n in ROWS_PER_TABLE.values()] + [mlp_params(WIDTHS)]
+    colours = [C.accent, C.accent, C.accent, C.accent2]
+    y = np.arange(len(names))[::-1]
+    ax.barh(y, values, color=colours, height=0.6)
+    for yi, v in zip(y, values, strict=True):
+        ax.text(v * 1.3, yi, sci(v), va="center", fontsize=12, gid="fact-count")
+    ax.set_yticks(y, [t[n] for n in names])
+    ax.set_xscale("log")
+    ax.set_xlim(1e5, 1e13)
+    ax.set_xticks([1e6, 1e8, 1e10, 1e12], ["10⁶", "10⁸", "10¹⁰", "10¹²"])
+    ax.set_xlabel(t["params"])
+    ratio = round(sum(values[:-1]) / values[-1], -2)
+    text = t["ratio"].format(r=f"{ratio:,.0f}", plain=f"{ratio:.0f}")
+    fig.text(0.5, 0.96, text, ha="center", va="top", fontsize=12, gid="fact-ratio")

@@ -101,7 +101,7 @@ def setup() -> tuple[np.ndarray, np.ndarray]:
     return P, P.mean(0)
 
 
-def centre(s):
+def center(s):
     return s - s.mean(-1, keepdims=True)
 
 
@@ -121,14 +121,14 @@ def train(correct: bool, seed: int = 1) -> np.ndarray:
         Pr = np.exp(S - S.max(1, keepdims=True))
         Pr /= Pr.sum(1, keepdims=True)
         np.add.at(theta, (g[:, None], pos[None]), -LR * (Pr - eye) / B)
-    return centre(theta)
+    return center(theta)
 
 
 @cache
 def trained() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(target, with correction, without) as centred (group × item) scores."""
     P, _ = setup()
-    return centre(np.log(P)), train(True), train(False)
+    return center(np.log(P)), train(True), train(False)
 
 
 def corr(a, b) -> float:
