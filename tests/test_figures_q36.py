@@ -193,6 +193,38 @@ def ndcg_problems(svg_text: str) -> list[str]:
     return problems
 
 
+def loop_problems(svg_text: str, lang: str) -> list[str]:
+    """q36/loop: the four steps in clockwise order from the production model, one arrow between
+    each step and the next (the last closing the loop), and the note on unshown items."""
+    heads = [q36.LABELS[lang][k].split("\n")[0] for k in ("model", "exposure", "feedback", "logs")]
+    drawn = [x for k in ("model", "exposure", "feedback", "logs") for x in fact_texts(svg_text, f"fact-step-{k}")]
+    problems = [] if drawn == heads else [f"steps {drawn}"]
+    if count(svg_text, "fact-loop") != len(heads):
+        problems.append(f"{count(svg_text, 'fact-loop')} arrows for {len(heads)} steps")
+    if fact_texts(svg_text, "fact-unshown") != [q36.LABELS[lang]["unshown"]]:
+        problems.append("no note on unshown items")
+    return problems
+
+
+def test_loop_reads_back():
+    for lang in LANGS:
+        assert loop_problems(svg("q36/loop", lang), lang) == []
+
+
+def test_an_open_loop_is_caught(monkeypatch):
+    """Planted fault: the arrow from the logs back to the model is not drawn."""
+    real = q36.arrow
+    calls = []
+
+    def arrow(ax, start, end, **kw):
+        calls.append(start)
+        if len(calls) < 4:
+            real(ax, start, end, **kw)
+
+    monkeypatch.setattr(q36, "arrow", arrow)
+    assert loop_problems(render("q36/loop", "en").svg, "en") == ["3 arrows for 4 steps"]
+
+
 def test_gauc_reads_back():
     for lang in LANGS:
         assert gauc_problems(svg("q36/gauc", lang)) == []

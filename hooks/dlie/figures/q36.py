@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from dlie.figures import figure
-from dlie.figures.diagram import canvas
+from dlie.figures.diagram import arrow, box, canvas
 from dlie.figures.style import C
 
 FS = 13  # every text: 13 px at 5.6 in wide
@@ -29,6 +29,12 @@ LABELS = {
         "recall": "Recall@{k} = {v}",
         "ndcg": "NDCG@{k} = {v}",
         "relevant": "相关物品",
+        "model": "线上模型\n给候选排序",
+        "exposure": "曝光\n前 K 个，各有位置",
+        "feedback": "反馈\n只在展示过的物品上",
+        "logs": "日志\n训练与离线评估",
+        "unshown": "没展示过的物品：没有标签",
+        "next": "下一个模型",
     },
     "en": {
         "bias": "knows who clicks",
@@ -45,6 +51,12 @@ LABELS = {
         "recall": "Recall@{k} = {v}",
         "ndcg": "NDCG@{k} = {v}",
         "relevant": "relevant item",
+        "model": "production model\nranks the candidates",
+        "exposure": "exposure\ntop K, in positions",
+        "feedback": "feedback\non shown items only",
+        "logs": "logs\ntrain, evaluate offline",
+        "unshown": "unshown items: no label",
+        "next": "next model",
     },
 }
 KEEP = {"AUC", "GAUC", "Recall", "NDCG"}
@@ -163,3 +175,28 @@ def ndcg_figure(fig, t):
     ax.text(x_cut + 6, 30, t["cut"].format(k=K), va="center", fontsize=FS, color=C.accent2)
     ax.add_patch(Rectangle((x0, 23), 14, 14, facecolor=C.accent, edgecolor=C.accent))
     ax.text(x0 + 20, 30, t["relevant"], va="center", fontsize=FS)
+
+
+LOOP = ("model", "exposure", "feedback", "logs")  # clockwise from the top left
+
+
+@figure("q36/loop", size=(5.6, 2.7))
+def loop(fig, t):
+    """The loop behind offline evaluation: the production model ranks, only the top K are shown in
+    positions, feedback exists for shown items only, the logs train and evaluate the next model."""
+    ax = canvas(fig)
+    w, h = 160, 46
+    centers = {"model": (96, 150), "exposure": (306, 150), "feedback": (306, 46), "logs": (96, 46)}
+    for key in LOOP:
+        x, y = centers[key]
+        box(ax, x, y, w, h, face=C.fill if key == "model" else C.fill4, edge=C.accent if key == "model" else C.fg)
+        head, rest = t[key].split("\n")
+        ax.text(x, y + 9, head, ha="center", va="center", fontsize=FS, fontweight="bold", gid=f"fact-step-{key}")
+        ax.text(x, y - 10, rest, ha="center", va="center", fontsize=FS)
+    gap = 4
+    arrow(ax, (96 + w / 2 + gap, 150), (306 - w / 2 - gap, 150), gid="fact-loop")
+    arrow(ax, (306, 150 - h / 2 - gap), (306, 46 + h / 2 + gap), gid="fact-loop")
+    arrow(ax, (306 - w / 2 - gap, 46), (96 + w / 2 + gap, 46), gid="fact-loop")
+    arrow(ax, (96, 46 + h / 2 + gap), (96, 150 - h / 2 - gap), gid="fact-loop")
+    ax.text(88, 98, t["next"], ha="right", va="center", fontsize=FS, color=C.muted)
+    ax.text(201, 98, t["unshown"], ha="center", va="center", fontsize=FS, color=C.accent2, gid="fact-unshown")
