@@ -29,9 +29,14 @@ def svg(lang: str = "en") -> str:
     return render(KEY, lang).svg
 
 
+PLAN_FROM_DOCS = studyplan.plan_from_docs  # not a planted-fault test's patch of it
+
+
 @functools.cache
 def real_path() -> studyplan.StudyPath:
-    return studyplan.plan_from_docs(DOCS)
+    """The site's plan, cached per test process: taken from the unpatched function, since a test
+    may first call it while ``plan_from_docs`` is monkeypatched (tests run in any order)."""
+    return PLAN_FROM_DOCS(DOCS)
 
 
 def seeds(path: studyplan.StudyPath) -> dict[str, int]:
