@@ -122,5 +122,6 @@ def test_scaffold_lists_a_new_question_on_the_home_page_under_its_part():
     assert text.index("| 3 |") < text.index("## Part two") < text.index("| 31 |") < text.index("| 32 |")
     assert text.index("| 32 |") < text.index("## Contributing")
     assert text.count("|---|---|---|") == 2
+    assert scaffold.add_to_home("# Home\n", 31, "| 31 | x | |", parts, "en") == "# Home\n"  # no list to add to
     with pytest.raises(scaffold.ScaffoldError, match="no question table"):
         scaffold.add_to_home("# Home\n\n## Part one\n\nnothing yet\n", 2, "| 2 | x | |", parts, "en")

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import QUESTIONS, ROOT, run_build
 from dlie import codeblocks, glossary, pageschema, scaffold
 
 TITLES = {"zh": "层归一化与批归一化的区别", "en": "Layer normalization vs batch normalization"}
@@ -64,16 +64,19 @@ def test_refuses_unknown_concepts(docs):
         make(docs, concepts=["nope"])
 
 
+NEW = max(QUESTIONS) + 1  # the next question number of the real site (its figure module must not exist)
+
+
 def test_scaffolded_page_passes_the_strict_build(make_project):
     """The pages and the starter figure module that `make new-question` writes build as they are
     (the project's copy of the package is imported, as in a contributor's checkout)."""
     proj = make_project()
-    paths = make(proj / "docs", 31, "layernorm-vs-batchnorm", figures_dir=proj / "hooks" / "dlie" / "figures")
-    assert paths[-1].name == "q31.py"
+    paths = make(proj / "docs", NEW, "layernorm-vs-batchnorm", figures_dir=proj / "hooks" / "dlie" / "figures")
+    assert f"q{NEW}.py" in [p.name for p in paths]
     r = run_build(proj, proj / "site", {"PYTHONPATH": str(proj / "hooks")})
     assert r.returncode == 0, r.stdout + r.stderr
-    page = proj / "site" / "en" / "questions" / "31-layernorm-vs-batchnorm" / "index.html"
-    assert 'id="fig-q31-main"' in page.read_text(encoding="utf-8")
+    page = proj / "site" / "en" / "questions" / f"{NEW}-layernorm-vs-batchnorm" / "index.html"
+    assert f'id="fig-q{NEW}-main"' in page.read_text(encoding="utf-8")
 
 
 def repo_files() -> list[str]:
@@ -84,8 +87,8 @@ def repo_files() -> list[str]:
 
 
 @pytest.mark.slow
-def test_the_fast_suite_passes_with_a_31st_question(tmp_path):
-    """No test or stage assumes 30 questions: a copy of the repository with a question 31 made by
+def test_the_fast_suite_passes_with_one_more_question(tmp_path):
+    """No test or stage assumes the question count: a copy of the repository with one more question made by
     `make new-question` passes the strict build and the whole fast suite."""
     repo = tmp_path / "repo"
     for rel in repo_files():
@@ -93,7 +96,7 @@ def test_the_fast_suite_passes_with_a_31st_question(tmp_path):
         shutil.copy2(ROOT / rel, repo / rel)
     (repo / "node_modules").symlink_to(ROOT / "node_modules")
     env = {**os.environ, "PYTHONPATH": str(repo / "hooks"), "NO_MKDOCS_2_WARNING": "1", "SITE_DIR": str(repo / "site")}
-    new = [sys.executable, "-m", "dlie.scaffold", "31", "layernorm-vs-batchnorm", TITLES["zh"], TITLES["en"]]
+    new = [sys.executable, "-m", "dlie.scaffold", str(NEW), "layernorm-vs-batchnorm", TITLES["zh"], TITLES["en"]]
     r = subprocess.run(
         [*new, "--concepts", "layer-normalization", "--tags", "normalization"],
         cwd=repo,
@@ -102,7 +105,7 @@ def test_the_fast_suite_passes_with_a_31st_question(tmp_path):
         text=True,
     )
     assert r.returncode == 0, r.stdout + r.stderr
-    assert (repo / "hooks" / "dlie" / "figures" / "q31.py").is_file()
+    assert (repo / "hooks" / "dlie" / "figures" / f"q{NEW}.py").is_file()
     r = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(repo / "site")],
         cwd=repo,

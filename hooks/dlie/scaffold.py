@@ -127,7 +127,10 @@ def create(
         home = docs / f"index.{lang}.md"
         if home.exists():
             row = f"| {num} | [{titles[lang]}](questions/{num:02d}-{slug}.md) | |"
-            paths.append((home, add_to_home(home.read_text(encoding="utf-8"), num, row, g.parts, lang)))
+            old = home.read_text(encoding="utf-8")
+            new = add_to_home(old, num, row, g.parts, lang)
+            if new != old:
+                paths.append((home, new))
     for path, text in paths:
         path.write_text(text, encoding="utf-8")
     return [p for p, _ in paths]
@@ -140,7 +143,7 @@ def add_to_home(text: str, num: int, row: str, parts: list, lang: str) -> str:
     """The home page with ``row`` added to the question table of the part holding question
     ``num``, in number order: under the ``## `` heading that names the part (a new heading and
     table, after the previous part's table, when the part has none yet). Without parts: the
-    first table of question rows."""
+    first table of question rows. A home page without any question table is returned unchanged."""
     lines = text.split("\n")
     part = max((p for p in parts if p.first <= num), key=lambda p: p.first, default=None)
 
@@ -161,8 +164,8 @@ def add_to_home(text: str, num: int, row: str, parts: list, lang: str) -> str:
         prev = [p for p in parts if p.first < part.first]
         at = heading_of(prev[-1]) if prev else None
         table = table_after(at) if at is not None else table_after(0)
-        if table is None:
-            raise ScaffoldError(f"no question table on the home page (index.{lang}.md) to add question {num} to")
+        if table is None:  # a home page without a question list (a minimal project) is left as it is
+            return text
         header = lines[table[0] - 2 : table[0]]
         lines[table[1] + 1 : table[1] + 1] = ["", f"## {part.labels[lang]}", "", *header, row]
         return "\n".join(lines)
