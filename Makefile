@@ -71,7 +71,7 @@ anki: build
 bench: setup browser
 	$(PY) bench/bench.py $(BENCH_ARGS)
 
-# make new-question NUM=31 SLUG=my-topic TITLE_ZH="中文标题" TITLE_EN="English title" (asks for what is missing)
+# make new-question NUM=41 SLUG=my-topic TITLE_ZH="中文标题" TITLE_EN="English title" (asks for what is missing)
 new-question: setup
 	$(PY) -m dlie.scaffold $(NUM) $(SLUG) $(if $(TITLE_ZH),"$(TITLE_ZH)") $(if $(TITLE_EN),"$(TITLE_EN)")
 
