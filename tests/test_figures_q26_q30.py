@@ -28,17 +28,11 @@ from dlie.figures import (
     svg_texts,
     untranslated,
 )
+from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, PHONE_PX, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "docs" / "questions"
 MINE = ("q26", "q27", "q28", "q29", "q30")
 KEYS = sorted(k for k in load_all() if k[:3] in MINE)
-LANGS = ("zh", "en")
-PHONE_PX = 342  # a figure whose width × 11 / smallest font exceeds this scrolls on a 375 px phone
-MIN_FONT = 12  # no text under 12 px
-MAX_SVG_BYTES = 25_000
-FIGURE_LINE_RE = re.compile(r'^!\[(?P<alt>[^\]]+)\]\(figure:(?P<key>[^ )]+) "(?P<caption>[^"]+)"\)$')
-DETAIL = {"zh": ("## 详解", "## 代码"), "en": ("## In depth", "## Code")}
-DECIMAL_RE = re.compile(r"−?\d+\.\d+")
 
 
 def page(q: str, lang: str) -> Path:
@@ -111,30 +105,6 @@ def test_a_missing_chinese_label_fails_the_render(monkeypatch):
 
 
 # ---- placement: once per page, in the detailed section, alt numbers shown ----------------------------
-def placement_problems(text: str, key: str, lang: str, shown: set[str]) -> list[str]:
-    """What is wrong with how a page places figure ``key``: it must appear once, as a paragraph of
-    its own inside the detailed section, with alt text and a caption in the page's language, and
-    every decimal number its alt text states must be one the figure shows (``shown``)."""
-    lines = text.split("\n")
-    where = [i for i, line in enumerate(lines) if f"(figure:{key} " in line]
-    if len(where) != 1:
-        return [f"{key} placed {len(where)} times"]
-    i = where[0]
-    m = FIGURE_LINE_RE.match(lines[i])
-    if not m or m["key"] != key:
-        return [f'{key}: not a ![alt](figure:key "caption") line']
-    problems = []
-    if not (lines[i - 1] == "" and i + 1 < len(lines) and lines[i + 1] == ""):
-        problems.append(f"{key}: not a paragraph of its own")
-    start, end = (next(j for j, line in enumerate(lines) if line.startswith(h)) for h in DETAIL[lang])
-    if not start < i < end:
-        problems.append(f"{key}: outside the {DETAIL[lang][0]} section")
-    if bool(re.search(r"[\u4e00-\u9fff]", m["alt"] + m["caption"])) != (lang == "zh"):
-        problems.append(f"{key}: alt text or caption not in {lang}")
-    missing = [x for x in DECIMAL_RE.findall(m["alt"]) if x not in shown]
-    if missing:
-        problems.append(f"{key}: alt text states {missing}, not in the figure")
-    return problems
 
 
 def shown_decimals(key: str, lang: str) -> set[str]:

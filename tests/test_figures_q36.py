@@ -15,16 +15,10 @@ import pytest
 
 from dlie import codeblocks
 from dlie.figures import keep_words, load_all, q36, render, svg_texts, untranslated
+from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, PHONE_PX, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "docs" / "questions"
 KEYS = sorted(k for k in load_all() if k.startswith("q36/"))
-LANGS = ("zh", "en")
-PHONE_PX = 342  # a figure whose width × 11 / smallest font exceeds this scrolls on a 375 px phone
-MIN_FONT = 12
-MAX_SVG_BYTES = 25_000
-FIGURE_LINE_RE = re.compile(r'^!\[(?P<alt>[^\]]+)\]\(figure:(?P<key>[^ )]+) "(?P<caption>[^"]+)"\)$')
-DETAIL = {"zh": ("## 详解", "## 代码"), "en": ("## In depth", "## Code")}
-DECIMAL_RE = re.compile(r"−?\d+\.\d+")
 
 
 def page(lang: str) -> Path:
@@ -80,29 +74,6 @@ def test_both_languages_show_the_same_decimals(key):
 
 
 # ---- placement ----------------------------------------------------------------------------------
-def placement_problems(text: str, key: str, lang: str, shown: set[str]) -> list[str]:
-    """Once, as a paragraph of its own inside the detailed section, alt text and caption in the
-    page's language, every decimal of the alt text shown by the figure."""
-    lines = text.split("\n")
-    where = [i for i, line in enumerate(lines) if f"(figure:{key} " in line]
-    if len(where) != 1:
-        return [f"{key} placed {len(where)} times"]
-    i = where[0]
-    m = FIGURE_LINE_RE.match(lines[i])
-    if not m:
-        return [f'{key}: not a ![alt](figure:key "caption") line']
-    problems = []
-    if not (lines[i - 1] == "" and lines[i + 1] == ""):
-        problems.append(f"{key}: not a paragraph of its own")
-    start, end = (next(j for j, line in enumerate(lines) if line.startswith(h)) for h in DETAIL[lang])
-    if not start < i < end:
-        problems.append(f"{key}: outside the {DETAIL[lang][0]} section")
-    if bool(re.search(r"[\u4e00-\u9fff]", m["alt"] + m["caption"])) != (lang == "zh"):
-        problems.append(f"{key}: alt text or caption not in {lang}")
-    missing = [x for x in DECIMAL_RE.findall(m["alt"]) if x not in shown]
-    if missing:
-        problems.append(f"{key}: alt text states {missing}, not in the figure")
-    return problems
 
 
 def shown(key: str, lang: str) -> set[str]:
