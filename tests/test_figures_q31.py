@@ -16,13 +16,10 @@ import pytest
 
 from dlie import codeblocks
 from dlie.figures import keep_words, load_all, q31, render, svg_texts, untranslated
+from figcheck import DECIMAL_RE, DETAIL, LANGS, MAX_SVG_BYTES, MIN_FONT, PHONE_PX, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "docs" / "questions"
 KEYS = sorted(k for k in load_all() if k.startswith("q31/"))
-LANGS = ("zh", "en")
-PHONE_PX = 342  # a figure whose width × 11 / smallest font exceeds this scrolls on a 375 px phone
-FIGURE_LINE_RE = re.compile(r'^!\[(?P<alt>[^\]]+)\]\(figure:(?P<key>[^ )]+) "(?P<caption>[^"]+)"\)$')
-DETAIL = {"zh": ("## 详解", "## 代码"), "en": ("## In depth", "## Code")}
 
 
 def page(lang: str) -> Path:
@@ -45,10 +42,6 @@ def fact_texts(svg_text: str, fact: str) -> list[str]:
     return [t for g in re.findall(rf'<g class="{re.escape(fact)}">(.*?)</g>', svg_text, re.S) for t in svg_texts(g)]
 
 
-def decimals(text: str) -> set[str]:
-    return set(re.findall(r"−?\d+\.\d+", text))
-
-
 # ---- every figure ---------------------------------------------------------------------------
 def test_three_figures():
     assert KEYS == ["q31/collisions", "q31/lookup", "q31/params"]
@@ -60,45 +53,26 @@ def test_renders_in_its_language_and_fits_a_phone(key, lang):
     fig = render(key, lang)
     texts = svg_texts(fig.svg)
     assert texts and untranslated(texts, lang, keep_words(key)) == [], f"{key} ({lang})"
-    assert fig.min_font >= 12, f"{key}: {fig.min_font} px text"
+    assert fig.min_font >= MIN_FONT, f"{key}: {fig.min_font} px text"
     assert fig.width * 11 / fig.min_font <= PHONE_PX, f"{key}: {fig.width} px wide"
-    assert len(fig.svg.encode()) < 25_000
+    assert len(fig.svg.encode()) < MAX_SVG_BYTES
 
 
-def placement_problems(text: str, key: str, lang: str, shown: set[str]) -> list[str]:
-    """A figure is placed once, as its own paragraph inside the detailed section, with alt text
-    and caption in the page's language; every decimal its alt text states is one it shows."""
-    lines = text.split("\n")
-    where = [i for i, line in enumerate(lines) if f"(figure:{key} " in line]
-    if len(where) != 1:
-        return [f"{key}: placed {len(where)} times"]
-    (i,) = where
-    problems = []
-    start, end = (lines.index(h) for h in DETAIL[lang])
-    if not start < i < end:
-        problems.append(f"{key}: outside the detailed section")
-    m = FIGURE_LINE_RE.match(lines[i])
-    if not m or lines[i - 1] or lines[i + 1]:
-        return [*problems, f"{key}: not a paragraph of its own"]
-    if bool(re.search(r"[\u4e00-\u9fff]", m["alt"] + m["caption"])) != (lang == "zh"):
-        problems.append(f"{key}: alt text or caption not in {lang}")
-    missing = decimals(m["alt"]) - shown
-    if missing:
-        problems.append(f"{key}: alt text states {sorted(missing)}, not in the figure")
-    return problems
+def shown(key: str, lang: str) -> set[str]:
+    return {x for t in svg_texts(svg(key, lang)) for x in DECIMAL_RE.findall(t)}
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_placed_once_in_the_detailed_section(key, lang):
-    shown = {d for t in svg_texts(svg(key, lang)) for d in decimals(t)}
-    assert placement_problems(page(lang).read_text(encoding="utf-8"), key, lang, shown) == []
+    text = page(lang).read_text(encoding="utf-8")
+    assert set(DETAIL[lang]) <= set(text.split("\n"))  # whole heading lines (figcheck matches prefixes)
+    assert placement_problems(text, key, lang, shown(key, lang)) == []
 
 
 def test_placement_check_catches_a_number_the_figure_does_not_show():
     text = page("en").read_text(encoding="utf-8").replace("0.63 at one bucket", "0.65 at one bucket")
-    shown = {d for t in svg_texts(svg("q31/collisions")) for d in decimals(t)}
-    assert placement_problems(text, "q31/collisions", "en", shown) == [
+    assert placement_problems(text, "q31/collisions", "en", shown("q31/collisions", "en")) == [
         "q31/collisions: alt text states ['0.65'], not in the figure"
     ]
 

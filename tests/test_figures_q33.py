@@ -1,8 +1,9 @@
 """Figures of question 33 (feature-interaction models): each renders in both languages with only
 its own language's text, fits a phone and stays small; it is placed once in the detailed section
-of both pages; the FM-identity figure draws the page's own example (the runnable block is run and
-compared) and the numbers read back from its SVG satisfy FM's identity, computed here
-independently by the O(kn²) pairwise sum. Each checker is shown to fail on a planted fault."""
+of both pages with alt-text numbers the figure shows; the FM-identity figure draws the page's own
+example (the runnable block is run and compared) and the numbers read back from its SVG satisfy
+FM's identity, computed here independently by the O(kn²) pairwise sum. Each checker is shown to
+fail on a planted fault."""
 
 from __future__ import annotations
 
@@ -15,15 +16,10 @@ import pytest
 
 from dlie import codeblocks
 from dlie.figures import keep_words, load_all, q33, render, svg_texts, untranslated
+from figcheck import DECIMAL_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, PHONE_PX, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "docs" / "questions"
 KEYS = sorted(k for k in load_all() if k.startswith("q33/"))
-LANGS = ("zh", "en")
-PHONE_PX = 342
-MIN_FONT = 12
-MAX_SVG_BYTES = 25_000
-FIGURE_LINE_RE = re.compile(r'^!\[(?P<alt>[^\]]+)\]\(figure:(?P<key>[^ )]+) "(?P<caption>[^"]+)"\)$')
-DETAIL = {"zh": ("## 详解", "## 代码"), "en": ("## In depth", "## Code")}
 
 
 def page(lang: str) -> Path:
@@ -60,18 +56,23 @@ def test_renders_in_its_language_fits_a_phone_and_is_small(key, lang):
     assert len(fig.svg.encode()) < MAX_SVG_BYTES
 
 
+def shown(key: str, lang: str) -> set[str]:
+    return {x for t in svg_texts(render(key, lang).svg) for x in DECIMAL_RE.findall(t)}
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
-def test_placed_once_in_the_detailed_section(key, lang):
-    lines = page(lang).read_text(encoding="utf-8").split("\n")
-    where = [i for i, line in enumerate(lines) if f"(figure:{key} " in line]
-    assert len(where) == 1
-    (i,) = where
-    m = FIGURE_LINE_RE.match(lines[i])
-    assert m and lines[i - 1] == "" and lines[i + 1] == ""
-    start, end = (next(j for j, line in enumerate(lines) if line.startswith(h)) for h in DETAIL[lang])
-    assert start < i < end
-    assert bool(re.search(r"[\u4e00-\u9fff]", m["alt"] + m["caption"])) == (lang == "zh")
+def test_placed_once_in_the_detailed_section_with_shown_numbers(key, lang):
+    assert placement_problems(page(lang).read_text(encoding="utf-8"), key, lang, shown(key, lang)) == []
+
+
+def test_a_figure_moved_into_the_code_section_is_caught():
+    """Planted fault: the lineage figure sits under ## Code instead of ## In depth."""
+    key = "q33/lineage"
+    text = page("en").read_text(encoding="utf-8")
+    line = next(x for x in text.split("\n") if f"(figure:{key} " in x)
+    moved = text.replace(line + "\n", "").replace("## Code\n", f"## Code\n\n{line}\n")
+    assert placement_problems(moved, key, "en", shown(key, "en")) == [f"{key}: outside the ## In depth section"]
 
 
 # ---- the FM identity figure draws the page's example -----------------------------------------------
