@@ -1,6 +1,7 @@
 """Figures of question 39 (online training): both figures render in both languages and are placed
-in both pages; the waiting-window curve draws the shares of positives that the page's code
-measures on its simulated delays, and the page's FTRL run ends sparse."""
+once in the detailed section of both pages with alt-text numbers the figure shows; the
+waiting-window curve draws the shares of positives that the page's code measures on its simulated
+delays, and the page's FTRL run ends sparse. The checkers are shown to fail on planted faults."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ import pytest
 
 from dlie import codeblocks
 from dlie.figures import keep_words, load_all, q39, render, svg_texts, untranslated
+from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "docs" / "questions"
 KEYS = sorted(k for k in load_all() if k.startswith("q39/"))
-LANGS = ("zh", "en")
-FIGURE_RE = re.compile(r'^!\[([^\]]{20,})\]\(figure:(q39/[a-z0-9-]+) "([^"]+)"\)$', re.M)
 
 
 @functools.cache
@@ -51,16 +51,39 @@ def test_figure_renders_in_its_language(key, lang):
     fig = render(key, lang)
     texts = svg_texts(fig.svg)
     assert texts and untranslated(texts, lang, keep_words(key)) == []
-    assert fig.min_font >= 11 and fig.width <= 404  # 5.6 in: fits a 375 px phone with margins
+    assert fig.min_font >= MIN_FONT and fig.width <= 404  # 5.6 in: fits a 375 px phone with margins
+    assert len(fig.svg.encode()) < MAX_SVG_BYTES
+
+
+def shown_decimals(key: str, lang: str) -> set[str]:
+    return {x for t in svg_texts(svg(key, lang)) for x in DECIMAL_RE.findall(t)}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("key", KEYS)
+def test_placed_once_in_the_detailed_section_with_shown_numbers(key, lang):
+    assert placement_problems(page(lang).read_text(encoding="utf-8"), key, lang, shown_decimals(key, lang)) == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_figures_placed_with_numbers_the_figure_shows(lang):
-    placed = {key: alt for alt, key, _ in FIGURE_RE.findall(page(lang).read_text(encoding="utf-8"))}
-    assert sorted(placed) == KEYS
-    shown = fact_numbers(svg("q39/delay-window", lang), "fact-captured")
-    stated = [float(x) for x in re.findall(r"\d\.\d\d", placed["q39/delay-window"])]
-    assert stated == shown
+    """Beyond placement_problems: the page's figure lines are exactly ours, each alt text has at least
+    20 characters, and the delay-window alt states every share the curve labels, in order."""
+    lines = page(lang).read_text(encoding="utf-8").split("\n")
+    figures = [m for line in lines if (m := FIGURE_LINE_RE.match(line))]
+    assert sorted(m["key"] for m in figures) == KEYS and all(len(m["alt"]) >= 20 for m in figures)
+    (alt,) = (m["alt"] for m in figures if m["key"] == "q39/delay-window")
+    labelled = fact_numbers(svg("q39/delay-window", lang), "fact-captured")
+    assert [float(x) for x in re.findall(r"\d\.\d\d", alt)] == labelled
+
+
+def test_a_wrong_alt_number_is_caught():
+    key = "q39/delay-window"
+    text = page("en").read_text(encoding="utf-8")
+    line = next(x for x in text.split("\n") if f"(figure:{key} " in x)
+    faulty = text.replace(line, line.replace("0.63 at 10", "0.36 at 10"))
+    want = [f"{key}: alt text states ['0.36'], not in the figure"]
+    assert placement_problems(faulty, key, "en", shown_decimals(key, "en")) == want
 
 
 def shares_problems(shown: list[float], code: dict) -> list[str]:

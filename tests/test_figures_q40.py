@@ -1,6 +1,7 @@
 """Figures of question 40 (where ranking models are going): both figures render in both languages
-and are placed in both pages; the residual-energy bars and the semantic IDs in the generative
-retrieval diagram are those of the page's own residual quantization."""
+and are placed once in the detailed section of both pages with alt-text numbers the figure shows;
+the residual-energy bars and the semantic IDs in the generative retrieval diagram are those of the
+page's own residual quantization. The checkers are shown to fail on planted faults."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ import pytest
 
 from dlie import codeblocks
 from dlie.figures import keep_words, load_all, q40, render, svg_texts, untranslated
+from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "docs" / "questions"
 KEYS = sorted(k for k in load_all() if k.startswith("q40/"))
-LANGS = ("zh", "en")
-FIGURE_RE = re.compile(r'^!\[([^\]]{20,})\]\(figure:(q40/[a-z0-9-]+) "([^"]+)"\)$', re.M)
 
 
 @functools.cache
@@ -55,15 +55,39 @@ def test_figure_renders_in_its_language(key, lang):
     fig = render(key, lang)
     texts = svg_texts(fig.svg)
     assert texts and untranslated(texts, lang, keep_words(key)) == []
-    assert fig.min_font >= 11 and fig.width <= 404  # 5.6 in: fits a 375 px phone with margins
+    assert fig.min_font >= MIN_FONT and fig.width <= 404  # 5.6 in: fits a 375 px phone with margins
+    assert len(fig.svg.encode()) < MAX_SVG_BYTES
+
+
+def shown_decimals(key: str, lang: str) -> set[str]:
+    return {x for t in svg_texts(svg(key, lang)) for x in DECIMAL_RE.findall(t)}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("key", KEYS)
+def test_placed_once_in_the_detailed_section_with_shown_numbers(key, lang):
+    assert placement_problems(page(lang).read_text(encoding="utf-8"), key, lang, shown_decimals(key, lang)) == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_figures_placed_with_numbers_the_figure_shows(lang):
-    placed = {key: alt for alt, key, _ in FIGURE_RE.findall(page(lang).read_text(encoding="utf-8"))}
-    assert sorted(placed) == KEYS
-    stated = [float(x) for x in re.findall(r"\d+\.\d", placed["q40/residual-energy"])]
+    """Beyond placement_problems: the page's figure lines are exactly ours, each alt text has at least
+    20 characters, and the residual-energy alt states every bar, in order."""
+    lines = page(lang).read_text(encoding="utf-8").split("\n")
+    figures = [m for line in lines if (m := FIGURE_LINE_RE.match(line))]
+    assert sorted(m["key"] for m in figures) == KEYS and all(len(m["alt"]) >= 20 for m in figures)
+    (alt,) = (m["alt"] for m in figures if m["key"] == "q40/residual-energy")
+    stated = [float(x) for x in re.findall(r"\d+\.\d", alt)]
     assert stated == fact_numbers(svg("q40/residual-energy", lang), "fact-energy")
+
+
+def test_a_wrong_alt_number_is_caught():
+    key = "q40/residual-energy"
+    text = page("en").read_text(encoding="utf-8")
+    line = next(x for x in text.split("\n") if f"(figure:{key} " in x)
+    faulty = text.replace(line, line.replace("12.8 after", "18.2 after"))
+    want = [f"{key}: alt text states ['18.2'], not in the figure"]
+    assert placement_problems(faulty, key, "en", shown_decimals(key, "en")) == want
 
 
 def energy_problems(shown: list[float], code: dict) -> list[str]:
