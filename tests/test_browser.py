@@ -660,6 +660,96 @@ def test_formulas_shipped_as_mathml_alone_draw_as_katex_does(served, browser, si
     report(problems[:-2])
 
 
+PAIR_CHARS = """(body) => {
+    const art = document.querySelector('article');
+    art.innerHTML = body;
+    const chars = (box) => {
+      const out = [], range = document.createRange(), o = box.getBoundingClientRect();
+      const walk = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      for (let n; (n = walk.nextNode());) {
+        if (n.parentElement.closest('.katex-mathml')) continue;
+        for (let i = 0; i < n.length; i++) {
+          if (n.data[i] === '\\u200b') continue;
+          range.setStart(n, i); range.setEnd(n, i + 1);
+          const b = range.getBoundingClientRect();
+          out.push([n.data[i], b.left - o.left, b.top - o.top, b.width, b.height]);
+        }
+      }
+      return out;
+    };
+    return document.fonts.ready.then(() => [...art.querySelectorAll('div.pair')].map(d => {
+      const [a, b] = d.children;
+      return {a: chars(a), b: chars(b), heights: [a.getBoundingClientRect().height, b.getBoundingClientRect().height]};
+    }));
+}"""
+
+
+def drawn_apart(page, pairs: list[tuple[str, bool, str, str]]) -> list[str]:
+    """Draw each (TeX, display, one rendering, another) one below the other in a question page's
+    article, each inline formula inside a line of text: the formulas whose characters differ, sit
+    half a pixel or more apart, or whose lines differ in height."""
+    from dlie import markup
+
+    def box(rendered, display):
+        inner = markup.math_element(rendered, display)
+        return f"<div>{inner}</div>" if display else f"<div><p>x {inner} y</p></div>"
+
+    body = "".join(f'<div class="pair">{box(a, d)}{box(b, d)}</div>' for _, d, a, b in pairs)
+    problems = []
+    for (tex, _, _, _), r in zip(pairs, page.evaluate(PAIR_CHARS, body), strict=True):
+        a, b = r["a"], r["b"]
+        if [c[0] for c in a] != [c[0] for c in b]:
+            problems.append(f"{tex!r}: draws {''.join(c[0] for c in b)!r}, not {''.join(c[0] for c in a)!r}")
+        elif any(
+            abs(x - y) >= 0.5 for ca, cb in zip(a, b, strict=True) for x, y in zip(ca[1:], cb[1:], strict=True)
+        ) or (abs(r["heights"][0] - r["heights"][1]) >= 0.5):
+            where = [
+                (ca[0], [round(x - y, 2) for x, y in zip(ca[1:], cb[1:], strict=True)])
+                for ca, cb in zip(a, b, strict=True)
+            ]
+            problems.append(f"{tex!r}: (char, [left, top, width, height] apart) {where}, heights {r['heights']}")
+    return problems
+
+
+def test_compacted_scripts_draw_as_katex_does(served, browser, site):
+    """Every formula whose lone scripts the build draws with one span (dlie.katexcompact) is drawn
+    by the browser exactly as KaTeX's own HTML draws it: the same characters, each at the same
+    place and of the same size, in a line (or display block) of the same height; in both
+    languages' pages, inline and display. Planted: a script moved up instead of down, and a
+    subscript that lost KaTeX's kern, are caught."""
+    import html
+
+    from dlie import katexcompact, mathrender
+
+    found: dict[tuple[str, bool], str] = {}
+    math_re = re.compile(r'<katex-math class="math-(inline|display)"[^>]*>(.*?)</katex-math>', re.S)
+    for page in site.rglob("index.html"):
+        for m in math_re.finditer(page.read_text(encoding="utf-8")):
+            if 'class="msupsub" style="position:relative' in m.group(2):
+                tex = re.search(r'<annotation encoding="application/x-tex">(.*?)</annotation>', m.group(2), re.S)
+                found[(html.unescape(tex.group(1)), m.group(1) == "display")] = m.group(2)
+    keys = sorted(found)
+    katex = mathrender.renderer().render_many(keys)
+    pairs = [(tex, d, k, found[(tex, d)]) for (tex, d), k in zip(keys, katex, strict=True)]
+    down = next(p for p in pairs if "top:0.15em" in p[3])
+    kern = next(p for p in pairs if "margin-left:-0.1389em" in p[3])
+    planted = [
+        (down[0] + " [planted: up]", down[1], down[2], down[3].replace("top:0.15em", "top:-0.15em", 1)),
+        (kern[0] + " [planted: no kern]", kern[1], kern[2], kern[3].replace("margin-left:-0.1389em;", "", 1)),
+    ]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + "questions/16-residual-gradient-flow/", wait_until="networkidle")
+    problems = drawn_apart(page, pairs + planted)
+    page.close()
+    assert len(pairs) > 300 and sum(d for _, d, _, _ in pairs) > 20, (len(pairs), sum(d for _, d, _, _ in pairs))
+    assert len(problems) >= 2, problems
+    assert [p.startswith(repr(t) + ":") for p, (t, *_) in zip(problems[-2:], planted, strict=True)] == [True, True], (
+        problems[-2:]
+    )
+    assert all(katexcompact.compact(k)[0] == ours for _, _, k, ours in pairs)  # the build's output, as tested
+    report(problems[:-2])
+
+
 @BY_LANG
 def test_language_switcher_targets_the_same_page_in_the_other_language(visits, served):
     problems = []

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from dlie import markup
+from dlie import katexcompact, markup
 
 ROOT = Path(__file__).resolve().parents[2]
 KATEX_DIR = ROOT / "node_modules" / "katex"
@@ -187,7 +187,8 @@ def renderer() -> KatexRenderer:
 
 def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
     """Replace every arithmatex formula in ``content`` by KaTeX output (an inline formula that
-    :func:`mathml_only` accepts by its MathML alone).
+    :func:`mathml_only` accepts by its MathML alone; lone scripts drawn by one span,
+    :mod:`dlie.katexcompact`).
 
     Returns (new_content, number_of_formulas, errors)."""
     formulas = find_formulas(content)
@@ -202,7 +203,8 @@ def render_html(content: str, render=None) -> tuple[str, int, list[MathError]]:
             errors.append(res)
             out.append(content[f.start : f.end])
         else:
-            out.append(markup.math_element(res if f.display else mathml_only(res) or res, f.display))
+            alone = None if f.display else mathml_only(res)
+            out.append(markup.math_element(alone or katexcompact.compact(res)[0], f.display))
         pos = f.end
     out.append(content[pos:])
     return "".join(out), len(formulas), errors
