@@ -234,3 +234,15 @@ def test_read_measurements_count_prose_only():
     assert stats["brackets_per_1000_words"] == round(1000 / 14, 1)
     zh = "## 详解\n\n卷积（conv）很快。池化也快！\n"
     assert stylelint.prose_stats([zh], "zh")["sentences"] == 2
+
+
+def test_table_header_cells_name_their_columns():
+    zh = "| | 卷积层 | 全连接层 |\n|---|---|---|\n| 参数 | 少 | 多 |\n"
+    en = "| | Conv | FC |\n| --- | --- | --- |\n| Weights | few | many |\n"
+    assert rules(zh, "zh") == [("table-header", " ")]
+    assert fixed(zh, "zh").startswith("| 对比项 | 卷积层 |")
+    assert fixed(en, "en").startswith("| Aspect | Conv |")
+    inner = "| k | | v |\n|---|---|---|\n| 1 | 2 | 3 |\n"  # reported, not guessed
+    assert rules(inner, "en") == [("table-header", " ")] and fixed(inner, "en") == inner
+    named = "| Aspect | Conv |\n|---|---|\n| 1 | 2 |\n\nA | line | with | bars\n"
+    assert rules(named, "en") == []

@@ -165,6 +165,9 @@ XREF_LABEL = {
 }
 
 
+TABLE_CORNER = {"zh": "对比项", "en": "Aspect"}  # the first header cell of a comparison table
+
+
 def _problems(text, masked, refs, lang, path, style):  # noqa: C901 - one loop per rule reads best
     out: list[Problem] = []
 
@@ -246,6 +249,18 @@ def _problems(text, masked, refs, lang, path, style):  # noqa: C901 - one loop p
                 if not _inside(m.start(), glosses):
                     add(m, "term", f"写作「{en}」（本站保留英文）")
 
+    # tables: every header cell names its column; an empty corner cell leaves the first column's
+    # cells without a header for screen readers (axe's td-has-header, Lighthouse accessibility)
+    for m in re.finditer(r"^\|[^\n]*\|[ \t]*\n(?=\|?[ \t]*:?-{3,}:?[ \t]*\|)", masked, re.M):
+        for c in re.finditer(r"(?<=\|)([ \t]*)(?=\|)", m.group(0)[:-1]):
+            fix = TABLE_CORNER.get(lang) if c.start() == 1 else None
+            cell = re.compile(r"[ \t]*").match(text, m.start() + c.start())
+            add(
+                cell,
+                "table-header",
+                "every header cell names its column" + (f": «{fix}»" if fix else ""),
+                f" {fix} " if fix else None,
+            )
     # sizes: 3x3 in prose, $3\times3$ as a formula for a plain size
     for m in re.finditer(r"(?<![\w.])(\d+) ?[xX] ?(\d+)(?![\w.])", masked):
         add(m, "size", f"{m.group(1)}×{m.group(2)}", f"{m.group(1)}×{m.group(2)}")
