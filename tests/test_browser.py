@@ -750,6 +750,30 @@ def test_compacted_scripts_draw_as_katex_does(served, browser, site):
     report(problems[:-2])
 
 
+NAV_TARGETS = """(planted) => {
+    if (planted) document.head.insertAdjacentHTML('beforeend', `<style>${planted}</style>`);
+    return [...document.querySelectorAll('.md-sidebar a.md-nav__link')]
+      .map(a => [a.getAttribute('href'), a.getBoundingClientRect()])
+      .filter(([, r]) => r.width > 0 && r.height > 0)
+      .map(([href, r]) => [href, Math.round(r.width * 10) / 10, Math.round(r.height * 10) / 10]);
+}"""
+
+
+def test_sidebar_links_are_targets_of_24_px(served, browser):
+    """WCAG 2.5.8 (target size, as Lighthouse's accessibility audit checks it): in the desktop
+    layout every link of both sidebars (navigation, table of contents) is at least 24 px tall and
+    wide. Planted: Material's own spacing (no padding) gives one-line links of 18.2 px."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + "questions/13-attention/")
+    links = page.evaluate(NAV_TARGETS, "")
+    small = [f"{href}: {w}×{h} px" for href, w, h in links if w < 24 or h < 24]
+    planted = page.evaluate(NAV_TARGETS, ".md-nav__link { padding-block: 0 !important; margin-top: .625em !important }")
+    page.close()
+    assert len(links) > 40, links
+    assert any(h < 24 for _, _, h in planted)
+    report(small)
+
+
 @BY_LANG
 def test_language_switcher_targets_the_same_page_in_the_other_language(visits, served):
     problems = []
