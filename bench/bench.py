@@ -324,7 +324,15 @@ def lighthouse_run(url: str, preset: str, report: Path) -> dict:
     else:
         return {"error": error}
     audits = d["audits"]
+    failed = sorted(  # what keeps accessibility, best practices or SEO under 100
+        ref["id"]
+        for name, cat in d["categories"].items()
+        if name != "performance"
+        for ref in cat["auditRefs"]
+        if ref.get("weight") and audits[ref["id"]]["score"] == 0
+    )
     return {
+        "failed_audits": failed,
         **{k: round(100 * v["score"]) for k, v in d["categories"].items()},
         "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
         "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
@@ -365,6 +373,9 @@ def medians(results: dict[tuple[str, str], list[dict]]) -> list[dict]:
         rs = [r for r in all_runs if "error" not in r]
         row = {"page": page, "preset": preset, "failed_runs": len(all_runs) - len(rs)}
         for k in rs[0] if rs else ():
+            if k == "failed_audits":  # every audit failed in any run
+                row[k] = sorted({a for r in rs for a in r[k]})
+                continue
             med = statistics.median(r[k] for r in rs)
             row[k] = round(med, 4) if k == "cls" else round(med)
         row["performance_runs"] = [r["performance"] for r in rs]
@@ -389,6 +400,9 @@ def targets_summary(lh: list[dict]) -> dict:
         "cls_max": max(r["cls"] for r in rows),
         "other_categories_min": min(min(r["accessibility"], r["best-practices"], r["seo"]) for r in rows),
     }
+    worst["failed_audits"] = sorted(
+        f"{r['page']} ({r['preset']}): {a}" for r in rows for a in r.get("failed_audits", [])
+    )
     worst["met"] = {
         "mobile performance >= 90": worst["mobile_performance_min"] >= 90,
         "mobile TBT <= 200 ms": worst["mobile_tbt_ms_max"] <= 200,
@@ -477,8 +491,10 @@ def main() -> None:
             print(f"  {r['page']:48s} {r['preset']:8s} {vals}  {runs_text}")
         print(f"\nTargets (issue #19), worst of {summary.get('question_pages', 0)} question page(s):")
         for k, v in summary.items():
-            if k != "met":
+            if k not in ("met", "failed_audits"):
                 print(f"  {k:32s} {v}")
+        for audit in summary.get("failed_audits", []):
+            print(f"    failed audit: {audit}")
         for k, ok in summary.get("met", {}).items():
             print(f"  {'met' if ok else 'NOT met':8s} {k}")
     RESULTS.mkdir(parents=True, exist_ok=True)
