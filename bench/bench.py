@@ -385,9 +385,8 @@ def medians(results: dict[tuple[str, str], list[dict]]) -> list[dict]:
                 continue
             med = statistics.median(r[k] for r in rs)
             row[k] = round(med, 4) if k == "cls" else round(med)
-        row["performance_runs"] = [r["performance"] for r in rs]
-        row["tbt_runs"] = [r["tbt_ms"] for r in rs]
-        row["observed_fcp_runs"] = [r["observed_fcp_ms"] for r in rs]
+        for k, name in (("performance", "performance_runs"), ("tbt_ms", "tbt_runs"), ("observed_fcp_ms", "fcp_runs")):
+            row[name] = [r[k] for r in rs]
         out.append(row)
     return out
 
@@ -497,9 +496,9 @@ def main() -> None:
         keys = ("performance", "accessibility", "best-practices", "seo", "lcp_ms", "tbt_ms", "cls", "benchmark_index")
         print(f"  {'page':48s} {'preset':8s} " + " ".join(f"{k:>14s}" for k in keys) + "  runs")
         for r in lh:
-            runs_text = "/".join(str(x) for x in r["performance_runs"])
-            runs_text += "; " + "/".join(str(x) for x in r.get("tbt_runs", []))
-            runs_text += "; " + "/".join(str(x) for x in r.get("observed_fcp_runs", []))
+            runs_text = "; ".join(
+                "/".join(str(x) for x in r[name]) for name in ("performance_runs", "tbt_runs", "fcp_runs")
+            )
             if r["failed_runs"]:
                 runs_text += f" ({r['failed_runs']} run(s) failed)"
             vals = " ".join(f"{r.get(k, '-'):>14}" for k in keys)
