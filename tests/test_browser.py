@@ -10,7 +10,7 @@ import pytest
 
 from browser import AXE, CHROMIUM_ARGS, chromium_path, search, search_items
 from conftest import N_QUESTIONS, ROOT, interface_strings
-from dlie import glossary, searchcheck
+from dlie import fontcascade, glossary, mathrender, searchcheck
 from dlie.siteserver import SiteServer
 
 pytestmark = pytest.mark.browser
@@ -326,6 +326,34 @@ PAGE_FACTS = """() => {
 }"""
 
 
+# The KaTeX fonts a page preloads, the faces it drew with (document.fonts: a face is loaded when
+# text is laid out in it; a preload alone leaves it unloaded) and the font files it requested.
+FONT_FACTS = """() => ({
+    preloaded: [...document.querySelectorAll('link[rel=preload][as=font]')]
+                 .map(l => l.href.split('/').pop().replace('.woff2', '')),
+    drawn: [...document.fonts].filter(f => f.status === 'loaded')
+             .map(f => [f.family.replace(/"/g, ''), f.weight, f.style]),
+})"""
+
+
+def font_problems(path: str, facts: dict, requested: list[str]) -> list[str]:
+    """A page's font preloads against what it drew and requested: a font drawn or requested but
+    not preloaded was discovered by the layout (late: the formulas restyle when it arrives); a
+    preloaded font the page does not draw is a download for nothing."""
+    faces = mathrender._katex_css()[1]
+    drawn = {
+        fontcascade.match_face(faces[f.removeprefix("KaTeX_")], "bold" if w in ("bold", "700") else "normal", s)
+        for f, w, s in facts["drawn"]
+        if f.startswith("KaTeX_")
+    }
+    preloaded = set(facts["preloaded"])
+    return [
+        *(f"/{path}: {font} drawn but not preloaded" for font in sorted(drawn - preloaded)),
+        *(f"/{path}: {font} requested but not preloaded" for font in sorted(set(requested) - preloaded - drawn)),
+        *(f"/{path}: {font} preloaded but not drawn" for font in sorted(preloaded - drawn)),
+    ]
+
+
 # Each figure: its rendered width, the smallest rendered text (font size × the SVG's scale), whether
 # its box scrolls sideways, where the box ends, and the colours its text is drawn in.
 FIGURE_FACTS = """() => [...document.querySelectorAll('article figure.fig')].map(f => {
@@ -423,7 +451,10 @@ def visit_every_page(lang, served, browser, site) -> dict[str, dict]:
         # a busy main thread can discover fonts after the network went quiet: wait for them too
         page.evaluate("document.fonts.ready.then(() => true)")
         sizes = [r.sizes() for r in finished]
-        rec = page.evaluate(PAGE_FACTS)
+        # fonts first: reading the article's text lays out closed <details> too, which loads their fonts
+        fonts = page.evaluate(FONT_FACTS)
+        fonts_requested = [r.url.split("/")[-1][:-6] for r in finished if r.url.endswith(".woff2")]
+        rec = page.evaluate(PAGE_FACTS) | {"fonts": fonts, "fonts_requested": fonts_requested}
         rec["requests"] = len(finished)
         rec["search_index_loaded"] = any("search_index.json" in r.url for r in finished)
         rec["bytes"] = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
@@ -854,6 +885,41 @@ def test_question_page_weight_budget(visits):
             if "questions/" in path and (rec["requests"] > 15 or rec["bytes"] > 160 * 1024)
         ]
     )
+
+
+@BY_LANG
+def test_pages_preload_exactly_the_fonts_they_draw(visits):
+    """Every KaTeX font a page draws on load is preloaded from <head> (none found late by the
+    layout), and no preload goes unused; fonts only inside closed follow-up questions load when
+    one is opened."""
+    report([p for path, rec in visits.items() for p in font_problems(path, rec["fonts"], rec["fonts_requested"])])
+    assert sum(len(rec["fonts"]["preloaded"]) for rec in visits.values()) > 3 * N_QUESTIONS  # not just two
+
+
+def test_font_check_finds_a_missing_and_an_unused_preload(served, browser):
+    """Planted: question 24 served with its KaTeX_Size2 preload dropped and a KaTeX_Fraktur one
+    added (no formula of it is in Fraktur): the check names both."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    requested = []
+    page.on("requestfinished", lambda r: r.url.endswith(".woff2") and requested.append(r.url.split("/")[-1][:-6]))
+
+    def plant(route):
+        html = route.fetch().text()
+        assert "KaTeX_Size2-Regular.woff2" in html
+        html = re.sub(r'<link rel="preload" href="[^"]*KaTeX_Size2-Regular\.woff2"[^>]*>', "", html)
+        html = html.replace("KaTeX_Main-Regular.woff2", "KaTeX_Fraktur-Regular.woff2", 1)
+        route.fulfill(body=html, content_type="text/html; charset=utf-8")
+
+    page.route("**/questions/24-convolution-kernel/", plant)
+    page.goto(served + "questions/24-convolution-kernel/", wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    problems = font_problems("q24", page.evaluate(FONT_FACTS), requested)
+    page.close()
+    assert problems == [
+        "/q24: KaTeX_Main-Regular drawn but not preloaded",
+        "/q24: KaTeX_Size2-Regular drawn but not preloaded",
+        "/q24: KaTeX_Fraktur-Regular preloaded but not drawn",
+    ]
 
 
 @BY_LANG

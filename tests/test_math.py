@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 
 from conftest import build
-from dlie import mathrender
+from dlie import fontcascade, mathrender
 
 
 def test_find_formulas_inline_and_display():
@@ -220,8 +220,8 @@ def test_formula_chars_and_font_subsetting():
 
 def test_font_preloads_follow_the_page_stylesheet_and_the_fonts_it_draws():
     head = '<head><link rel="stylesheet" href="../../assets/stylesheets/extra.css"></head>'
-    variables = '<span class="mord mathnormal">x</span>'
-    digits = '<span class="mord">2</span>'
+    variables, _, _ = mathrender.render_html('<p><span class="arithmatex">\\(x\\)</span></p>')
+    digits, _, _ = mathrender.render_html('<p><span class="arithmatex">\\(12+3\\)</span></p>')
     out = mathrender.add_font_preloads(head + variables + digits)
     links = re.findall(r'<link rel="preload" href="([^"]+)" as="font" type="font/woff2" crossorigin>', out)
     assert links == [
@@ -233,11 +233,93 @@ def test_font_preloads_follow_the_page_stylesheet_and_the_fonts_it_draws():
     assert mathrender.add_font_preloads(head + "<p>no formula</p>") == head + "<p>no formula</p>"
 
 
+def render_inline_and_display(tex: str) -> tuple[str, str]:
+    inline, _, _ = mathrender.render_html(f'<p><span class="arithmatex">\\({tex}\\)</span></p>')
+    display, _, _ = mathrender.render_html(f'<div class="arithmatex">\\[{tex}\\]</div>')
+    return inline, display
+
+
+@pytest.mark.parametrize(
+    "tex, inline, display",
+    [
+        # a sum is KaTeX_Size1 in the text and KaTeX_Size2 displayed; no KaTeX_Main text in it
+        ("\\sum_j x_j", ["Math-Italic", "Size1-Regular"], ["Math-Italic", "Main-Regular", "Size2-Regular"]),
+        ("\\mathbf{W}x", ["Math-Italic", "Main-Bold"], ["Math-Italic", "Main-Bold"]),
+        # bold from .boldsymbol, family and italic from the inner .mathnormal
+        ("\\boldsymbol{\\theta}", ["Math-BoldItalic"], ["Math-BoldItalic"]),
+        ("\\mathcal{L}", ["Caligraphic-Regular"], ["Caligraphic-Regular"]),
+        ("\\mathbb{R}^n", ["Math-Italic", "AMS-Regular"], ["Math-Italic", "AMS-Regular"]),
+        # .delimsizing.size1/.size2 choose the delimiters' font; a script's .katex-sizing.size1 does not
+        ("\\left(\\frac{a}{b}\\right)", ["Math-Italic", "Main-Regular", "Size1-Regular"], None),
+        ("\\left(\\frac{a}{b}\\right)", None, ["Math-Italic", "Main-Regular", "Size2-Regular"]),
+        ("x^{y^z}", ["Math-Italic"], ["Math-Italic"]),
+        # a tall brace is built from KaTeX_Size4 pieces (.delimsizing.mult .delim-size4 > span)
+        (
+            "\\left\\{\\begin{matrix}a\\\\b\\\\c\\\\d\\end{matrix}\\right.",
+            ["Math-Italic", "Main-Regular", "Size4-Regular"],
+            None,
+        ),
+        ("\\text{ReLU}(x)", ["Math-Italic", "Main-Regular"], ["Math-Italic", "Main-Regular"]),
+    ],
+)
+def test_preloaded_fonts_follow_katexs_css_cascade(tex, inline, display):
+    """Each text of a formula is resolved through KaTeX's stylesheet as the browser does; the
+    fonts a browser draws each page of the site with are compared in tests/test_browser.py."""
+    got = [[f.removeprefix("KaTeX_") for f in mathrender.fonts_to_preload(h)] for h in render_inline_and_display(tex)]
+    for want, have in zip((inline, display), got, strict=True):
+        if want is not None:
+            assert have == want, tex
+
+
+def test_the_cascade_takes_the_most_specific_rule_then_the_parent():
+    css = (
+        "@font-face{font-family:KaTeX_Main;font-style:normal;font-weight:400;src:url(fonts/KaTeX_Main-Regular.woff2)}"
+        "@font-face{font-family:KaTeX_Main;font-style:normal;font-weight:700;src:url(fonts/KaTeX_Main-Bold.woff2)}"
+        "@font-face{font-family:KaTeX_Math;font-style:italic;font-weight:400;src:url(fonts/KaTeX_Math-Italic.woff2)}"
+        "@font-face{font-family:KaTeX_Size1;font-style:normal;font-weight:400;src:url(fonts/KaTeX_Size1-Regular.woff2)}"
+        ".katex .b{font-weight:700}.katex .m{font-family:KaTeX_Math;font-style:italic}"
+        ".katex .d.s1{font-family:KaTeX_Size1}.katex .s1{font-family:KaTeX_Math}"
+        ".katex .d.mult .p>span{font-family:KaTeX_Size1}.katex .up{font-style:normal}"
+    )
+    rules, faces = fontcascade.parse_rules(css), fontcascade.parse_faces(css)
+    assert faces["Main"] == {("normal", "normal"): "KaTeX_Main-Regular", ("bold", "normal"): "KaTeX_Main-Bold"}
+
+    def names(markup):
+        return sorted(fontcascade.face_names(fontcascade.fonts_of(markup, rules), faces))
+
+    assert names("<span>1</span>") == ["KaTeX_Main-Regular"]
+    assert names('<span class="b"><span class="m">x</span></span>') == ["KaTeX_Math-Italic"]  # Math has no bold
+    assert names('<span class="b">1<span class="m">x</span></span>') == ["KaTeX_Main-Bold", "KaTeX_Math-Italic"]
+    # .d.s1 (two classes) beats .s1 (one) on the same element, whatever their order
+    assert names('<span class="d s1">(</span>') == ["KaTeX_Size1-Regular"]
+    assert names('<span class="s1">(</span>') == ["KaTeX_Math-Italic"]
+    # the child rule needs its ancestors and its element name
+    assert names('<span class="d mult"><span class="p"><span>|</span></span></span>') == ["KaTeX_Size1-Regular"]
+    assert names('<span class="d mult"><span class="p">|</span></span>') == ["KaTeX_Main-Regular"]
+    # a normal style asked of an italic-only family falls back to its italic face
+    assert names('<span class="m"><span class="up">x</span></span>') == ["KaTeX_Math-Italic"]
+    assert names('<span class="m"> </span>') == []  # blank text draws nothing
+
+
+def test_fonts_inside_closed_follow_up_questions_are_not_preloaded():
+    sums, _, _ = mathrender.render_html('<p><span class="arithmatex">\\(\\sum_j\\)</span></p>')
+    x, _, _ = mathrender.render_html('<p><span class="arithmatex">\\(x\\)</span></p>')
+    closed = f"<details><summary>Why?</summary>{sums}</details>"
+    assert mathrender.fonts_to_preload(x + closed) == ["KaTeX_Math-Italic"]
+    assert "KaTeX_Size1-Regular" in mathrender.fonts_to_preload(x + closed.replace("<details>", "<details open>"))
+    assert "KaTeX_Size1-Regular" in mathrender.fonts_to_preload(f"<details><summary>{sums}</summary>y</details>")
+    nested = f'<details class="question"><summary>a</summary><details open>{sums}</details></details>{x}'
+    assert mathrender.fonts_to_preload(nested) == ["KaTeX_Math-Italic"]
+    assert mathrender.without_closed_details("a<details><summary>s</summary>b</details>c") == (
+        "a<details><summary>s</summary></details>c"
+    )
+
+
 def test_question_pages_preload_existing_fonts(site):
     for page in ("questions/05-relu/index.html", "en/questions/06-stride-padding/index.html"):
         html = (site / page).read_text(encoding="utf-8")
         hrefs = re.findall(r'<link rel="preload" href="([^"]+)" as="font"', html)
-        assert len(hrefs) == 2, page
+        assert len(hrefs) > 2, page
         for href in hrefs:
             assert ((site / page).parent / href).resolve().is_file(), href
     assert 'rel="preload"' not in (site / "study/index.html").read_text(encoding="utf-8")

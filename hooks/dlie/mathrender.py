@@ -13,6 +13,7 @@ changed option never reuses an old rendering.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import html
 import io
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from dlie import katexcompact, markup
+from dlie import fontcascade, katexcompact, markup
 
 ROOT = Path(__file__).resolve().parents[2]
 KATEX_DIR = ROOT / "node_modules" / "katex"
@@ -608,32 +609,66 @@ def install_assets(site_dir: str | Path, chars: dict[str, set[str]] | None = Non
     return dest
 
 
-# KaTeX's two workhorse fonts: Math-Italic draws variables (class "mathnormal"), Main-Regular
-# digits, operators and delimiters (a bare "mord"/"mrel"/… span holding text). Preloading them
-# from <head> lets them arrive before the first layout instead of being discovered by it, so
-# formulas do not reflow (and shift the page) when the fonts swap in.
-# A formula shipped as its MathML alone draws its single-letter identifiers (<mi>x</mi>, or
-# with an italic correction) in Math-Italic and its numbers and operators in Main-Regular.
-PRELOAD_FONTS = {
-    "KaTeX_Math-Italic": re.compile(
-        r'<span class="mord mathnormal"'
-        r'|<katex-math class="math-inline"><math[^>]*>(?:(?!</math>).)*?<mi(?: style="[^"]*")?>',
-        re.S,
-    ),
-    "KaTeX_Main-Regular": re.compile(
-        r'<span class="(?:mord|mrel|mbin|mopen|mclose|mpunct|mop)">[^<\s]'
-        r'|<katex-math class="math-inline"><math[^>]*>(?:(?!</math>).)*?<m[no][ >]',
-        re.S,
-    ),
-}
-STYLESHEET_HREF_RE = re.compile(r'<link rel="stylesheet" href="([^"]*?)assets/stylesheets/extra\.css[^"]*">')
+# The fonts a page's formulas draw with are preloaded from <head>, so they arrive with the
+# first layout instead of being discovered by it: each font discovered late made the browser
+# restyle every font-relative element of the page's formulas when it arrived (~840 elements on
+# question 24, a style pass of 59-168 ms on a mobile profile, one per late font), and made
+# formulas reflow. Which fonts: each text node of KaTeX's drawing resolved through KaTeX's CSS
+# (dlie.fontcascade), and the fonts of formulas shipped as MathML alone (extra.css: identifiers
+# in KaTeX_Math italic, other tokens in KaTeX_Main); the MathML copy that screen readers read is
+# drawn in the browser's math font and loads none. A browser test compares these with the fonts
+# each page of the site requests.
+@functools.cache
+def _katex_css() -> tuple[list[fontcascade.Rule], dict[str, dict[tuple[str, str], str]]]:
+    css = (KATEX_DIR / "dist" / "katex.min.css").read_text(encoding="utf-8")
+    return fontcascade.parse_rules(css), fontcascade.parse_faces(css)
+
+
+@functools.lru_cache(maxsize=8192)  # a formula recurs on its question page and the printable edition
+def drawing_faces(drawing: str) -> frozenset[str]:
+    """The KaTeX font files that draw the text of one formula's drawing (``.katex-html``)."""
+    rules, faces = _katex_css()
+    fonts = fontcascade.fonts_of(drawing, rules, context=frozenset({"katex", "katex-html"}))
+    return frozenset(fontcascade.face_names(fonts, faces))
+
+
+DETAILS_RE = re.compile(r"<details\b([^>]*)>|</details>")
+
+
+def without_closed_details(page_html: str) -> str:
+    """The page without the insides of its closed ``<details>`` (follow-up questions: the browser
+    lays them out, and loads their fonts, when a reader opens one), summaries kept."""
+    out, pos, depth = [], 0, 0  # depth: how many closed <details> the scan is inside
+    for m in DETAILS_RE.finditer(page_html):
+        opening = m.group(0) != "</details>"
+        if depth == 0:
+            out.append(page_html[pos : m.end()])
+        if opening and (depth or not re.search(r"(?:^|\s)open(?:[\s=>]|$)", m.group(1))):
+            depth += 1
+            summary = re.match(r"\s*<summary\b.*?</summary>", page_html[m.end() :], re.S)
+            if depth == 1 and summary:
+                out.append(summary.group(0))
+        elif not opening and depth:
+            depth -= 1
+            if depth == 0:
+                out.append(m.group(0))
+        pos = m.end()
+    if depth == 0:
+        out.append(page_html[pos:])
+    return "".join(out)
 
 
 def fonts_to_preload(page_html: str) -> list[str]:
-    """The KaTeX fonts a rendered page certainly draws with (the patterns occur in KaTeX's
-    visual layer and in formulas shipped as MathML alone, never in the MathML copy that a
-    KaTeX rendering keeps for screen readers)."""
-    return [name for name, used in PRELOAD_FONTS.items() if used.search(page_html)]
+    """The KaTeX fonts a rendered page draws when it loads (closed ``<details>`` left out):
+    KaTeX_Math-Italic and KaTeX_Main-Regular (the workhorses) first, then the others by name."""
+    page_html = without_closed_details(page_html)
+    drawn = set(mathml_only_chars(page_html))
+    for m in VISIBLE_RE.finditer(page_html):
+        drawn |= drawing_faces(m.group(1))
+    return sorted(drawn, key=lambda name: (name not in (MATH_ITALIC, MAIN), name != MATH_ITALIC, name))
+
+
+STYLESHEET_HREF_RE = re.compile(r'<link rel="stylesheet" href="([^"]*?)assets/stylesheets/extra\.css[^"]*">')
 
 
 def add_font_preloads(page_html: str) -> str:
