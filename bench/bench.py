@@ -476,8 +476,6 @@ def main() -> None:
                 p["third_party_requests"],
             )
             print(f"  {p['page']:48s} " + " ".join(f"{v:>14}" for v in vals))
-            vals = (p["requests"], p["transferred_kb"], p["html_kb"] or 0, p["html_raw_kb"], p["third_party_requests"])
-            print(f"  {p['page']:44s} " + " ".join(f"{v:>14}" for v in vals))
     if searching:
         print("\nSearch (headless Chromium): found among the first three results")
         for k, v in searching.items():
