@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from dlie import codeblocks
 
 BLOCKS = codeblocks.all_blocks()
+SIGNATURE = codeblocks.environment_signature()
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.label for b in BLOCKS])
 def test_runnable_block_passes(block):
-    ok, out = codeblocks.run_block(block)
+    ok, out = codeblocks.run_block_cached(block, signature=SIGNATURE)
     assert ok, out
     assert "assert" in block.code, f"{block.label}: a runnable block must prove its point with assert"
 
@@ -52,3 +55,33 @@ def test_a_block_cannot_be_shadowed_by_a_file_of_the_working_tree(tmp_path, monk
     [block] = codeblocks.runnable_blocks(page)
     ok, out = codeblocks.run_block(block)
     assert ok, out
+
+
+def test_a_block_that_passed_is_not_run_again_until_its_code_or_environment_changes(tmp_path, monkeypatch):
+    page = tmp_path / "p.md"
+    page.write_text("```{.python .runnable}\nprint('ran')\nassert 1 + 1 == 2\n```\n")
+    (block,) = codeblocks.runnable_blocks(page)
+    runs = []
+    real = codeblocks.run_block
+    monkeypatch.setattr(codeblocks, "run_block", lambda b: runs.append(b.code) or real(b))
+    assert codeblocks.run_block_cached(block, tmp_path / "c", "env 1") == (True, "ran")
+    assert codeblocks.run_block_cached(block, tmp_path / "c", "env 1") == (True, "ran")
+    assert len(runs) == 1  # the second answer came from the cache
+    codeblocks.run_block_cached(block, tmp_path / "c", "env 2")  # another interpreter or package
+    edited = codeblocks.Block(block.path, block.line, block.code.replace("2\n", "2 \n"))
+    codeblocks.run_block_cached(edited, tmp_path / "c", "env 1")
+    assert len(runs) == 3
+
+
+def test_a_failing_block_is_never_answered_from_the_cache(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("```{.python .runnable}\nassert 1 + 1 == 3\n```\n")
+    (block,) = codeblocks.runnable_blocks(page)
+    for _ in range(2):
+        ok, out = codeblocks.run_block_cached(block, tmp_path / "c", "env")
+        assert not ok and "AssertionError" in out
+    assert not list(tmp_path.glob("c/*.out"))  # nothing kept for it
+
+
+def test_the_environment_signature_names_the_interpreter_and_the_packages():
+    assert sys.version in SIGNATURE and "numpy==" in SIGNATURE.casefold()

@@ -6,6 +6,7 @@ A block passes when it exits with status 0 (its ``assert``s hold). Usage:
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -68,6 +69,37 @@ def run_block(block: Block, timeout: float = 60) -> tuple[bool, str]:
     if r.returncode != 0:
         return False, f"{block.label}: code block failed (exit {r.returncode}):\n{out}"
     return True, out
+
+
+CACHE_DIR = DOCS.parent / ".cache" / "codeblocks"
+
+
+def environment_signature() -> str:
+    """What a block's result depends on besides its code: the interpreter, every installed
+    package and version (what ``-I`` lets a block import) and this runner."""
+    from importlib.metadata import distributions
+
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
+    return "\n".join([sys.version, *packages, Path(__file__).read_text(encoding="utf-8")])
+
+
+def run_block_cached(block: Block, cache_dir: Path = CACHE_DIR, signature: str | None = None) -> tuple[bool, str]:
+    """:func:`run_block`, answered from ``cache_dir`` for a block that passed before with the same
+    code in the same environment (a file per passing block, keyed by both). A failure is never
+    kept: a failing block runs again every time."""
+    import hashlib
+
+    key = hashlib.sha256(((signature or environment_signature()) + "\0" + block.code).encode()).hexdigest()
+    hit = cache_dir / f"{key}.out"
+    if hit.is_file():
+        return True, hit.read_text(encoding="utf-8")
+    ok, out = run_block(block)
+    if ok:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = hit.with_suffix(f".{os.getpid()}.tmp")  # two test workers may pass the same block
+        tmp.write_text(out, encoding="utf-8")
+        tmp.replace(hit)
+    return ok, out
 
 
 def all_blocks(paths=None) -> list[Block]:
