@@ -4,8 +4,25 @@ its alt text may state (pure functions; each test file plants its own faults aga
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from dlie.diskmemo import DiskMemo
+from dlie.figures.pages import FigureStats, cached_render
 
 LANGS = ("zh", "en")
+ROOT = Path(__file__).resolve().parent.parent
+# The figures the build drew (its memo, keyed by each figure's source signature): read, never
+# written here. A figure the build has not drawn from its current source is drawn again, so an
+# answer never comes from older code; a test that plants a fault by patching a module at run
+# time calls dlie.figures.render itself (the memo cannot see a patch).
+BUILD_FIGURES = DiskMemo(ROOT / ".cache" / "figures" / "svg.json", "svg")
+
+
+def built(key: str, lang: str):
+    """The figure as the build drew it (see BUILD_FIGURES)."""
+    return cached_render(BUILD_FIGURES, key, lang, FigureStats(), langs=LANGS)
+
+
 PHONE_PX = 342  # a figure whose width × 11 / smallest font exceeds this scrolls on a 375 px phone
 MIN_FONT = 12  # no text under 12 px
 MAX_SVG_BYTES = 25_000

@@ -13,6 +13,7 @@ import pytest
 
 from dlie import codeblocks, nn
 from dlie.figures import FigureError, keep_words, load_all, q01, q02, q03, q04, q05, render, svg_texts, untranslated
+from figcheck import built
 
 KEYS = sorted(k for k in load_all() if k[:3] in {"q01", "q02", "q03", "q04", "q05"})
 LANGS = ("zh", "en")
@@ -52,7 +53,7 @@ def test_every_question_has_at_least_two_figures():
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_figure_renders_in_its_language_small_and_readable(key, lang):
-    fig = render(key, lang)
+    fig = built(key, lang)
     texts = svg_texts(fig.svg)
     assert texts, f"{key} ({lang}) has no text"
     assert untranslated(texts, lang, keep_words(key)) == [], f"{key} ({lang})"
@@ -76,7 +77,7 @@ def shown_numbers(svg: str) -> list[str]:
 @pytest.mark.parametrize("key", KEYS)
 def test_both_languages_draw_the_same_numbers(key):
     """Labels differ by language; the numbers a figure shows must not."""
-    zh, en = (shown_numbers(render(key, lang).svg) for lang in LANGS)
+    zh, en = (shown_numbers(built(key, lang).svg) for lang in LANGS)
     assert zh == en
 
 

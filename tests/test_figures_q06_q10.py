@@ -28,6 +28,7 @@ from dlie.figures import (
     untranslated,
 )
 from dlie.figures.style import MIN_FONT_PX
+from figcheck import built
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "docs" / "questions"
 MINE = ("q06", "q07", "q08", "q09", "q10")
@@ -53,7 +54,7 @@ def page_code(q: str, lang: str) -> dict:
 
 @functools.cache
 def svg(key: str, lang: str = "en") -> str:
-    return render(key, lang).svg
+    return built(key, lang).svg
 
 
 def count(svg_text: str, fact: str) -> int:
@@ -74,7 +75,7 @@ def numbers(text: str) -> list[float]:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_renders_in_one_language_readable_and_small(key, lang):
-    fig = render(key, lang)
+    fig = built(key, lang)
     texts = svg_texts(fig.svg)
     assert texts, f"{key} has no text"
     assert untranslated(texts, lang, keep_words(key)) == []

@@ -14,6 +14,7 @@ import pytest
 
 from dlie import codeblocks, nn
 from dlie.figures import FigureError, keep_words, load_all, q11, q12, q13, q14, q15, render, svg_texts, untranslated
+from figcheck import built
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "docs" / "questions"
 NUMBERS = ("11", "12", "13", "14", "15")
@@ -23,7 +24,7 @@ LANGS = ("zh", "en")
 
 @functools.cache
 def svg(key: str, lang: str = "en") -> str:
-    return render(key, lang).svg
+    return built(key, lang).svg
 
 
 def page(number: str, lang: str) -> Path:
@@ -61,7 +62,7 @@ def test_at_least_two_figures_per_question():
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_figure_renders_in_its_language(key, lang):
-    fig = render(key, lang)
+    fig = built(key, lang)
     texts = svg_texts(fig.svg)
     assert texts, f"{key} has no text"
     assert untranslated(texts, lang, keep_words(key)) == [], f"{key} ({lang}) has text in another language"

@@ -29,6 +29,7 @@ from dlie.figures import (
     svg_texts,
     untranslated,
 )
+from figcheck import built
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "docs" / "questions"
 MINE = ("q16", "q17", "q18", "q19", "q20")
@@ -58,7 +59,7 @@ def page_code(q: str, lang: str) -> dict:
 
 @functools.cache
 def svg(key: str, lang: str = "en") -> str:
-    return render(key, lang).svg
+    return built(key, lang).svg
 
 
 def count(svg_text: str, fact: str) -> int:
@@ -93,7 +94,7 @@ def sig(v: float, digits: int) -> float:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_renders_in_one_language_readable_and_small(key, lang):
-    fig = render(key, lang)
+    fig = built(key, lang)
     texts = svg_texts(fig.svg)
     assert texts, f"{key} has no text"
     assert untranslated(texts, lang, keep_words(key)) == []

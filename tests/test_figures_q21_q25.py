@@ -14,6 +14,7 @@ import pytest
 
 from dlie import codeblocks
 from dlie.figures import FigureError, keep_words, load_all, q21, q22, q23, q24, q25, render, svg_texts, untranslated
+from figcheck import built
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "docs" / "questions"
 NUMBERS = ("21", "22", "23", "24", "25")
@@ -29,7 +30,7 @@ CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 @functools.cache
 def svg(key: str, lang: str = "en") -> str:
-    return render(key, lang).svg
+    return built(key, lang).svg
 
 
 def page(number: str, lang: str) -> Path:
@@ -72,7 +73,7 @@ def test_at_least_two_figures_per_question():
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_figure_renders_in_its_language_legibly(key, lang):
-    fig = render(key, lang)
+    fig = built(key, lang)
     texts = svg_texts(fig.svg)
     assert texts, f"{key} has no text"
     assert untranslated(texts, lang, keep_words(key)) == [], f"{key} ({lang}) has text in another language"

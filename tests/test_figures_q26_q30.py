@@ -28,7 +28,7 @@ from dlie.figures import (
     svg_texts,
     untranslated,
 )
-from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, PHONE_PX, placement_problems
+from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, PHONE_PX, built, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "docs" / "questions"
 MINE = ("q26", "q27", "q28", "q29", "q30")
@@ -49,7 +49,7 @@ def page_code(q: str, lang: str = "en") -> dict:
 
 @functools.cache
 def svg(key: str, lang: str = "en") -> str:
-    return render(key, lang).svg
+    return built(key, lang).svg
 
 
 def count(svg_text: str, fact: str) -> int:
@@ -75,7 +75,7 @@ def test_every_question_has_at_least_two_figures():
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_renders_in_its_language_fits_a_phone_and_is_small(key, lang):
-    fig = render(key, lang)
+    fig = built(key, lang)
     texts = svg_texts(fig.svg)
     assert texts, f"{key} has no text"
     assert untranslated(texts, lang, keep_words(key)) == [], f"{key} ({lang})"

@@ -16,7 +16,7 @@ import pytest
 
 from dlie import codeblocks
 from dlie.figures import keep_words, load_all, q33, render, svg_texts, untranslated
-from figcheck import DECIMAL_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, PHONE_PX, placement_problems
+from figcheck import DECIMAL_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, PHONE_PX, built, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "docs" / "questions"
 KEYS = sorted(k for k in load_all() if k.startswith("q33/"))
@@ -48,7 +48,7 @@ def test_two_figures():
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_renders_in_its_language_fits_a_phone_and_is_small(key, lang):
-    fig = render(key, lang)
+    fig = built(key, lang)
     texts = svg_texts(fig.svg)
     assert untranslated(texts, lang, keep_words(key)) == [], key
     assert fig.min_font >= MIN_FONT
@@ -57,7 +57,7 @@ def test_renders_in_its_language_fits_a_phone_and_is_small(key, lang):
 
 
 def shown(key: str, lang: str) -> set[str]:
-    return {x for t in svg_texts(render(key, lang).svg) for x in DECIMAL_RE.findall(t)}
+    return {x for t in svg_texts(built(key, lang).svg) for x in DECIMAL_RE.findall(t)}
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -15,7 +15,7 @@ import pytest
 
 from dlie import codeblocks
 from dlie.figures import keep_words, load_all, q35, render, svg_texts, untranslated
-from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, PHONE_PX, placement_problems
+from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, PHONE_PX, built, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "docs" / "questions"
 KEYS = sorted(k for k in load_all() if k.startswith("q35/"))
@@ -34,7 +34,7 @@ def page_code(lang: str = "en") -> dict:
 
 
 def svg(key: str, lang: str = "en") -> str:
-    return render(key, lang).svg
+    return built(key, lang).svg
 
 
 def fact_texts(svg_text: str, fact: str) -> list[str]:
@@ -59,7 +59,7 @@ def test_at_least_two_figures():
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_renders_in_its_language_fits_a_phone_and_is_small(key, lang):
-    fig = render(key, lang)
+    fig = built(key, lang)
     texts = svg_texts(fig.svg)
     assert texts and untranslated(texts, lang, keep_words(key)) == [], f"{key} ({lang})"
     assert fig.min_font >= MIN_FONT, f"{key}: {fig.min_font} px text"

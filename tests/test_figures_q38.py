@@ -16,7 +16,7 @@ import pytest
 
 from dlie import codeblocks
 from dlie.figures import keep_words, load_all, q38, render, svg_texts, untranslated
-from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, placement_problems
+from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, built, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "docs" / "questions"
 KEYS = sorted(k for k in load_all() if k.startswith("q38/"))
@@ -49,7 +49,7 @@ def test_two_figures():
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_figure_renders_readably_in_its_language(key, lang):
-    fig = render(key, lang)
+    fig = built(key, lang)
     assert untranslated(svg_texts(fig.svg), lang, keep_words(key)) == []
     assert fig.min_font >= MIN_FONT, f"{key}: {fig.min_font}px text"
     assert fig.width <= 5.6 * 72 + 1, f"{key} is {fig.width}px wide"
@@ -57,7 +57,7 @@ def test_figure_renders_readably_in_its_language(key, lang):
 
 
 def shown(key: str, lang: str) -> set[str]:
-    return {x for t in svg_texts(render(key, lang).svg) for x in DECIMAL_RE.findall(t)}
+    return {x for t in svg_texts(built(key, lang).svg) for x in DECIMAL_RE.findall(t)}
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from dlie import codeblocks
-from dlie.figures import keep_words, load_all, q39, render, svg_texts, untranslated
-from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, placement_problems
+from dlie.figures import keep_words, load_all, q39, svg_texts, untranslated
+from figcheck import DECIMAL_RE, FIGURE_LINE_RE, LANGS, MAX_SVG_BYTES, MIN_FONT, built, placement_problems
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "docs" / "questions"
 KEYS = sorted(k for k in load_all() if k.startswith("q39/"))
@@ -22,7 +22,7 @@ KEYS = sorted(k for k in load_all() if k.startswith("q39/"))
 
 @functools.cache
 def svg(key: str, lang: str = "en") -> str:
-    return render(key, lang).svg
+    return built(key, lang).svg
 
 
 def page(lang: str) -> Path:
@@ -48,7 +48,7 @@ def test_two_figures():
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("key", KEYS)
 def test_figure_renders_in_its_language(key, lang):
-    fig = render(key, lang)
+    fig = built(key, lang)
     texts = svg_texts(fig.svg)
     assert texts and untranslated(texts, lang, keep_words(key)) == []
     assert fig.min_font >= MIN_FONT and fig.width <= 404  # 5.6 in: fits a 375 px phone with margins
